@@ -1,0 +1,149 @@
+package graph
+
+import "sort"
+
+// Source is a document a claim comes from: a press release, an indictment, an
+// advisory, an article.
+type Source struct {
+	ID        string
+	Title     string
+	Publisher string
+	URL       string
+	Published PartialDate
+	Language  string // BCP 47: "en", "fr"
+}
+
+// Attribute is a kind-specific fact with no field of its own (ISO code, court ...).
+type Attribute struct {
+	Key   string
+	Value string
+}
+
+// Entity is everything in the graph that is not a relation.
+type Entity struct {
+	ID          string // stable, human-readable slug: "apt40", "ding-xiaoyang"
+	Kind        Kind
+	Name        string
+	Aliases     []string
+	Description string
+	Start       PartialDate // when it began or happened
+	End         PartialDate // when it ended, if it did
+	Attributes  []Attribute // sorted by key, keys unique
+	Sources     []string    // ids of the sources that support the entity
+}
+
+// Attr returns the value of the attribute key, or "".
+func (e *Entity) Attr(key string) string {
+	for _, a := range e.Attributes {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Relation is a directed, typed, dated and sourced claim between two entities.
+// Two sources that disagree are two relations, not one.
+type Relation struct {
+	ID          string
+	Type        string // from Vocabulary
+	From, To    string // entity ids
+	Role        string // refines the type: "officer", "supervisor" ...
+	Start, End  PartialDate
+	Confidence  *int // 0-100 as in STIX 2.1; nil when the source gives none
+	Description string
+	Sources     []string // ids; at least one
+}
+
+// Other returns the id of the end of r that is not id.
+func (r *Relation) Other(id string) string {
+	if r.From == id {
+		return r.To
+	}
+	return r.From
+}
+
+// SearchHit is an entity found by a search, with the label that matched.
+type SearchHit struct {
+	Entity  Entity
+	Score   float64
+	Matched string
+}
+
+// Subgraph is a set of entities and the relations among them.
+type Subgraph struct {
+	Entities  []Entity   // sorted by id
+	Relations []Relation // sorted by id
+	Truncated bool       // a limit cut the result
+}
+
+// Path joins two entities: Relations[i] joins Entities[i] and Entities[i+1],
+// in either direction.
+type Path struct {
+	Entities  []Entity
+	Relations []Relation
+}
+
+// TimelineItem is one dated thing: an entity of a TimelineKinds kind with a
+// start date, or a relation with a start date.
+type TimelineItem struct {
+	ID       string // "entity:<id>" or "relation:<id>"
+	Date     PartialDate
+	End      PartialDate
+	Title    string
+	Entity   *Entity
+	Relation *Relation
+}
+
+// Sources returns the source ids of the item.
+func (t *TimelineItem) Sources() []string {
+	if t.Entity != nil {
+		return t.Entity.Sources
+	}
+	return t.Relation.Sources
+}
+
+// SortTimeline orders items as every store returns them: by the first day
+// their date covers, coarser precision first on the same day, then by id.
+func SortTimeline(items []TimelineItem) {
+	sort.Slice(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.Date.First() != b.Date.First() {
+			return a.Date.First() < b.Date.First()
+		}
+		if a.Date.Precision() != b.Date.Precision() {
+			return a.Date.Precision() < b.Date.Precision()
+		}
+		return a.ID < b.ID
+	})
+}
+
+// RelationTitle is how a relation reads on the timeline: "APT40 TARGETED Norway".
+func RelationTitle(fromName, relType, toName string) string {
+	return fromName + " " + relType + " " + toName
+}
+
+// Batch is what loaders write: sources, entities and relations, applied as one.
+type Batch struct {
+	Sources   []Source
+	Entities  []Entity
+	Relations []Relation
+}
+
+// Counts is the size of a store's graph.
+type Counts struct {
+	Entities, Relations, Sources int
+}
+
+// SortHits orders search hits as every store returns them: best score first, then by id.
+func SortHits(hits []SearchHit) {
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].Entity.ID < hits[j].Entity.ID
+	})
+}
+
+// OnTimeline reports whether dated entities of kind k are timeline items.
+func OnTimeline(k Kind) bool { return k.onTimeline() }
