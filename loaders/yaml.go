@@ -1,0 +1,280 @@
+// Package loaders reads data into a graph.Batch: the curated YAML dataset
+// (data/), STIX 2.1 bundles and MISP galaxies. A loader either returns a
+// whole valid batch or an error that names every problem, so a broken file
+// loads nothing.
+package loaders
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/attribution-explorer/attribution/graph"
+	"go.yaml.in/yaml/v3"
+)
+
+// Errors is every problem found in a dataset, each naming file and line.
+type Errors []string
+
+func (e Errors) Error() string {
+	if len(e) == 1 {
+		return e[0]
+	}
+	return fmt.Sprintf("%d problems:\n%s", len(e), strings.Join(e, "\n"))
+}
+
+// Is makes a dataset error an ErrInvalid.
+func (e Errors) Is(target error) bool { return target == graph.ErrInvalid }
+
+// position is where an item was written: its file, its line, and the line of each field.
+type position struct {
+	file   string
+	line   int
+	fields map[string]int
+}
+
+func (p position) at(field string) string {
+	line := p.line
+	if l, ok := p.fields[field]; ok {
+		line = l
+	}
+	return fmt.Sprintf("%s:%d", p.file, line)
+}
+
+// yamlDataset collects items and where they were written.
+type yamlDataset struct {
+	batch     graph.Batch
+	positions map[string][]position // "source", "entity", "relation" -> by batch index
+	errs      Errors
+}
+
+// LoadYAML reads every .yaml file below dir in fsys, in name order, and
+// returns the batch they define. Paths in errors are prefixed with prefix
+// (e.g. "data/") so that they can be opened as written.
+//
+// A file holds up to three lists: sources, entities and relations; see
+// data/README.md for their fields. A relation without an id gets
+// "<from>.<type>.<to>" in lower case.
+func LoadYAML(fsys fs.FS, dir, prefix string) (graph.Batch, error) {
+	d := &yamlDataset{positions: map[string][]position{}}
+	var files []string
+	err := fs.WalkDir(fsys, dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return graph.Batch{}, fmt.Errorf("reading %s: %w", dir, err)
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return graph.Batch{}, Errors{fmt.Sprintf("%s: no .yaml files", path.Join(prefix, dir))}
+	}
+	for _, f := range files {
+		raw, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return graph.Batch{}, err
+		}
+		d.file(path.Join(prefix, f), raw)
+	}
+	for _, p := range d.batch.Validate(graph.NoneExisting{}) {
+		pos := d.positions[p.Item][p.Index]
+		d.errs = append(d.errs, fmt.Sprintf("%s: %s", pos.at(p.Field), p.Message))
+	}
+	if len(d.errs) > 0 {
+		return graph.Batch{}, d.errs
+	}
+	return d.batch, nil
+}
+
+func (d *yamlDataset) errorf(file string, line int, format string, args ...any) {
+	d.errs = append(d.errs, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+}
+
+func (d *yamlDataset) file(name string, raw []byte) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
+		return
+	}
+	if len(doc.Content) == 0 {
+		return // an empty file, or only comments
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		d.errorf(name, root.Line, "a data file is a mapping with the keys sources, entities and relations")
+		return
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, list := root.Content[i], root.Content[i+1]
+		var item func(fields)
+		switch key.Value {
+		case "sources":
+			item = d.source
+		case "entities":
+			item = d.entity
+		case "relations":
+			item = d.relation
+		default:
+			d.errorf(name, key.Line, "unknown key %q (want sources, entities or relations)", key.Value)
+			continue
+		}
+		if list.Kind != yaml.SequenceNode {
+			d.errorf(name, list.Line, "%s must be a list", key.Value)
+			continue
+		}
+		for _, n := range list.Content {
+			if n.Kind != yaml.MappingNode {
+				d.errorf(name, n.Line, "each of %s must be a mapping of fields", key.Value)
+				continue
+			}
+			f := fields{d: d, file: name, node: n, pos: position{file: name, line: n.Line, fields: map[string]int{}}, values: map[string]*yaml.Node{}}
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				k := n.Content[j]
+				if _, dup := f.values[k.Value]; dup {
+					d.errorf(name, k.Line, "field %q given twice", k.Value)
+				}
+				f.values[k.Value] = n.Content[j+1]
+				f.pos.fields[k.Value] = k.Line
+			}
+			item(f)
+		}
+	}
+}
+
+// fields reads the fields of one item, reporting type errors at their lines.
+type fields struct {
+	d      *yamlDataset
+	file   string
+	node   *yaml.Node
+	pos    position
+	values map[string]*yaml.Node
+}
+
+// allow reports fields that are not in known.
+func (f fields) allow(item string, known ...string) {
+	for k := range f.values {
+		ok := false
+		for _, x := range known {
+			ok = ok || k == x
+		}
+		if !ok {
+			f.d.errorf(f.file, f.pos.fields[k], "unknown %s field %q (known: %s)", item, k, strings.Join(known, ", "))
+		}
+	}
+}
+
+func (f fields) str(key string) string {
+	n, ok := f.values[key]
+	if !ok {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		f.d.errorf(f.file, n.Line, "%s must be a single value", key)
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+func (f fields) list(key string) []string {
+	n, ok := f.values[key]
+	if !ok {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode { // "sources: x" is a list of one
+		return []string{n.Value}
+	}
+	var out []string
+	if err := n.Decode(&out); err != nil {
+		f.d.errorf(f.file, n.Line, "%s must be a list of values", key)
+	}
+	return out
+}
+
+func (f fields) date(key string) graph.PartialDate {
+	s := f.str(key)
+	d, err := graph.ParseDate(s)
+	if err != nil {
+		f.d.errorf(f.file, f.pos.fields[key], "%s: %v", key, err)
+	}
+	return d
+}
+
+func (f fields) attributes(key string) []graph.Attribute {
+	n, ok := f.values[key]
+	if !ok {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		f.d.errorf(f.file, n.Line, "%s must be a mapping of names to values", key)
+		return nil
+	}
+	var out []graph.Attribute
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind != yaml.ScalarNode {
+			f.d.errorf(f.file, v.Line, "attribute %q must be a single value", k.Value)
+			continue
+		}
+		out = append(out, graph.Attribute{Key: k.Value, Value: v.Value})
+	}
+	return out
+}
+
+func (d *yamlDataset) add(item string, pos position) {
+	d.positions[item] = append(d.positions[item], pos)
+}
+
+func (d *yamlDataset) source(f fields) {
+	f.allow("source", "id", "title", "publisher", "url", "published", "language")
+	d.batch.Sources = append(d.batch.Sources, graph.Source{
+		ID: f.str("id"), Title: f.str("title"), Publisher: f.str("publisher"), URL: f.str("url"),
+		Published: f.date("published"), Language: f.str("language"),
+	})
+	d.add("source", f.pos)
+}
+
+func (d *yamlDataset) entity(f fields) {
+	f.allow("entity", "id", "kind", "name", "aliases", "description", "start", "end", "attributes", "sources")
+	d.batch.Entities = append(d.batch.Entities, graph.Entity{
+		ID: f.str("id"), Kind: graph.Kind(f.str("kind")), Name: f.str("name"), Aliases: f.list("aliases"),
+		Description: f.str("description"), Start: f.date("start"), End: f.date("end"),
+		Attributes: f.attributes("attributes"), Sources: f.list("sources"),
+	})
+	d.add("entity", f.pos)
+}
+
+func (d *yamlDataset) relation(f fields) {
+	f.allow("relation", "id", "type", "from", "to", "role", "start", "end", "confidence", "description", "sources")
+	r := graph.Relation{
+		ID: f.str("id"), Type: f.str("type"), From: f.str("from"), To: f.str("to"), Role: f.str("role"),
+		Start: f.date("start"), End: f.date("end"), Description: f.str("description"), Sources: f.list("sources"),
+	}
+	if r.ID == "" {
+		r.ID = strings.ToLower(r.From + "." + r.Type + "." + r.To)
+	}
+	if c := f.str("confidence"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil {
+			d.errorf(f.file, f.pos.fields["confidence"], "confidence %q is not a whole number from 0 to 100", c)
+		} else {
+			r.Confidence = &n
+		}
+	}
+	d.batch.Relations = append(d.batch.Relations, r)
+	d.add("relation", f.pos)
+}
+
+// IsDatasetError reports whether err came from a broken dataset (as opposed to I/O).
+func IsDatasetError(err error) bool {
+	var e Errors
+	return errors.As(err, &e)
+}
