@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attribution-explorer/attribution/data"
 	"github.com/attribution-explorer/attribution/graph"
 	"go.yaml.in/yaml/v3"
 )
@@ -277,4 +278,9 @@ func (d *yamlDataset) relation(f fields) {
 func IsDatasetError(err error) bool {
 	var e Errors
 	return errors.As(err, &e)
+}
+
+// Curated returns the curated dataset of the data package as one batch.
+func Curated() (graph.Batch, error) {
+	return LoadYAML(data.Curated, data.Dir, "data/")
 }

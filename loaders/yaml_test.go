@@ -7,14 +7,13 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/attribution-explorer/attribution/data"
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
 	"github.com/attribution-explorer/attribution/loaders"
 )
 
 func TestCuratedDatasetLoads(t *testing.T) {
-	b, err := loaders.LoadYAML(data.Curated, data.Dir, "data/")
+	b, err := loaders.Curated()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +33,7 @@ func TestLoadingTwiceChangesNothing(t *testing.T) {
 	s := memory.New()
 	var counts []graph.Counts
 	for range 2 {
-		b, err := loaders.LoadYAML(data.Curated, data.Dir, "data/")
+		b, err := loaders.Curated()
 		if err != nil {
 			t.Fatal(err)
 		}

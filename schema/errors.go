@@ -1,0 +1,56 @@
+package schema
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/attribution-explorer/attribution/graph"
+)
+
+// This file is the one place where errors become what users see.
+
+var (
+	errUnavailable = errors.New("store unavailable")
+	errInternal    = errors.New("internal error")
+)
+
+type loggerKey struct{}
+
+// WithLogger returns a context whose resolvers log internal errors to l
+// (the server puts the request id in it).
+func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey{}, l)
+}
+
+func loggerFrom(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// publicError maps a store error to the error users see: invalid input as
+// written for them, "store unavailable", or a logged "internal error".
+func publicError(ctx context.Context, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, graph.ErrInvalid):
+		return err
+	case errors.Is(err, graph.ErrUnavailable):
+		loggerFrom(ctx).Warn("store unavailable", "err", errors.Unwrap(err))
+		return errUnavailable
+	case errors.Is(err, context.DeadlineExceeded):
+		return errors.New("the request took too long")
+	case errors.Is(err, context.Canceled):
+		return errors.New("the request was cancelled")
+	}
+	loggerFrom(ctx).Error("internal error", "err", err)
+	return errInternal
+}
+
+// argError is an invalid argument, named.
+func argError(name string, err error) error {
+	return graph.Errorf(graph.ErrInvalid, "argument %s: %v", name, err)
+}

@@ -1,0 +1,432 @@
+// Package schema is the GraphQL API over a graph.Store, built with graphql-go:
+// the types of api.graphql, resolvers that batch their store calls per level
+// of the query, limits on depth and size, and the one place errors are mapped
+// for users.
+package schema
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/attribution-explorer/attribution/graph"
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
+)
+
+// Limits of one request, before any store call.
+const (
+	MaxQueryBytes = 64 << 10 // the query text
+	MaxDepth      = 15       // nesting of selections (the GraphiQL introspection query needs 13)
+)
+
+// Schema is the executable GraphQL schema over one store.
+type Schema struct {
+	schema graphql.Schema
+	store  graph.Store
+}
+
+// Request is one GraphQL request.
+type Request struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+}
+
+type entityEdge struct {
+	cursor string
+	node   graph.Entity
+}
+
+type entityConnection struct {
+	total   int
+	edges   []entityEdge
+	hasNext bool
+}
+
+type timelineEdge struct {
+	cursor string
+	node   graph.TimelineItem
+}
+
+type timelineConnection struct {
+	total   int
+	edges   []timelineEdge
+	hasNext bool
+}
+
+type pageInfo struct {
+	hasNext bool
+	end     string
+}
+
+// New builds the schema over store.
+func New(store graph.Store) (*Schema, error) {
+	t := newTypes()
+	pageInfoType := graphql.NewObject(graphql.ObjectConfig{Name: "PageInfo", Fields: graphql.Fields{
+		"hasNextPage": field(graphql.NewNonNull(graphql.Boolean), "", func(p pageInfo) any { return p.hasNext }),
+		"endCursor":   field(graphql.String, "", func(p pageInfo) any { return optional(p.end) }),
+	}})
+	hit := graphql.NewObject(graphql.ObjectConfig{Name: "SearchHit", Fields: graphql.Fields{
+		"entity":  field(graphql.NewNonNull(t.entity), "", func(h graph.SearchHit) any { return h.Entity }),
+		"score":   field(graphql.NewNonNull(graphql.Float), "1 for an exact match of a name or alias, less for prefixes and words.", func(h graph.SearchHit) any { return h.Score }),
+		"matched": field(graphql.NewNonNull(graphql.String), "The name or alias that matched.", func(h graph.SearchHit) any { return h.Matched }),
+	}})
+	entityEdgeType := graphql.NewObject(graphql.ObjectConfig{Name: "EntityEdge", Fields: graphql.Fields{
+		"cursor": field(graphql.NewNonNull(graphql.String), "", func(e entityEdge) any { return e.cursor }),
+		"node":   field(graphql.NewNonNull(t.entity), "", func(e entityEdge) any { return e.node }),
+	}})
+	entityConn := graphql.NewObject(graphql.ObjectConfig{Name: "EntityConnection", Fields: graphql.Fields{
+		"totalCount": field(graphql.NewNonNull(graphql.Int), "", func(c entityConnection) any { return c.total }),
+		"edges":      field(nonNullList(entityEdgeType), "", func(c entityConnection) any { return c.edges }),
+		"pageInfo": field(graphql.NewNonNull(pageInfoType), "", func(c entityConnection) any {
+			p := pageInfo{hasNext: c.hasNext}
+			if n := len(c.edges); n > 0 {
+				p.end = c.edges[n-1].cursor
+			}
+			return p
+		}),
+	}})
+	item := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "TimelineItem",
+		Description: "One dated thing on the timeline: an entity with a date (event, indictment, campaign) or a dated relation.",
+		Fields: graphql.Fields{
+			"id":    field(graphql.NewNonNull(graphql.ID), "", func(i graph.TimelineItem) any { return i.ID }),
+			"date":  field(graphql.NewNonNull(partialDate), "", func(i graph.TimelineItem) any { return i.Date }),
+			"end":   field(partialDate, "", func(i graph.TimelineItem) any { return i.End }),
+			"title": field(graphql.NewNonNull(graphql.String), "", func(i graph.TimelineItem) any { return i.Title }),
+			"entity": field(t.entity, "Set when the item is an entity.", func(i graph.TimelineItem) any {
+				if i.Entity == nil {
+					return nil
+				}
+				return *i.Entity
+			}),
+			"relation": field(t.relation, "Set when the item is a relation.", func(i graph.TimelineItem) any {
+				if i.Relation == nil {
+					return nil
+				}
+				return *i.Relation
+			}),
+			"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				i := p.Source.(graph.TimelineItem)
+				return loaderFrom(p.Context).sourceList(i.Sources()), nil
+			})},
+		},
+	})
+	timelineEdgeType := graphql.NewObject(graphql.ObjectConfig{Name: "TimelineEdge", Fields: graphql.Fields{
+		"cursor": field(graphql.NewNonNull(graphql.String), "", func(e timelineEdge) any { return e.cursor }),
+		"node":   field(graphql.NewNonNull(item), "", func(e timelineEdge) any { return e.node }),
+	}})
+	timelineConn := graphql.NewObject(graphql.ObjectConfig{Name: "TimelineConnection", Fields: graphql.Fields{
+		"totalCount": field(graphql.NewNonNull(graphql.Int), "", func(c timelineConnection) any { return c.total }),
+		"edges":      field(nonNullList(timelineEdgeType), "", func(c timelineConnection) any { return c.edges }),
+		"pageInfo": field(graphql.NewNonNull(pageInfoType), "", func(c timelineConnection) any {
+			p := pageInfo{hasNext: c.hasNext}
+			if n := len(c.edges); n > 0 {
+				p.end = c.edges[n-1].cursor
+			}
+			return p
+		}),
+	}})
+	subgraph := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Subgraph",
+		Description: "Nodes and edges ready for a graph view. truncated is true when a limit cut the result.",
+		Fields: graphql.Fields{
+			"nodes":     field(nonNullList(t.entity), "", func(s graph.Subgraph) any { return s.Entities }),
+			"edges":     field(nonNullList(t.relation), "", func(s graph.Subgraph) any { return s.Relations }),
+			"truncated": field(graphql.NewNonNull(graphql.Boolean), "", func(s graph.Subgraph) any { return s.Truncated }),
+		},
+	})
+	path := graphql.NewObject(graphql.ObjectConfig{Name: "Path", Fields: graphql.Fields{
+		"length": field(graphql.NewNonNull(graphql.Int), "", func(p graph.Path) any { return len(p.Relations) }),
+		"nodes":  field(nonNullList(t.entity), "From first to last.", func(p graph.Path) any { return p.Entities }),
+		"edges":  field(nonNullList(t.relation), "edges[i] joins nodes[i] and nodes[i+1], in either direction.", func(p graph.Path) any { return p.Relations }),
+	}})
+	relationType := graphql.NewObject(graphql.ObjectConfig{
+		Name: "RelationType", Description: "One entry of the relation vocabulary.",
+		Fields: graphql.Fields{
+			"name":      field(graphql.NewNonNull(graphql.String), "", func(r graph.RelationType) any { return r.Name }),
+			"meaning":   field(graphql.NewNonNull(graphql.String), "", func(r graph.RelationType) any { return r.Meaning }),
+			"fromKinds": field(nonNullList(t.kind), "Kinds it may start from; all when empty.", func(r graph.RelationType) any { return kindStrings(r.From) }),
+			"toKinds":   field(nonNullList(t.kind), "Kinds it may end at; all when empty.", func(r graph.RelationType) any { return kindStrings(r.To) }),
+		},
+	})
+	stats := graphql.NewObject(graphql.ObjectConfig{Name: "Stats", Description: "How much the graph holds.", Fields: graphql.Fields{
+		"entities":  field(graphql.NewNonNull(graphql.Int), "", func(c graph.Counts) any { return c.Entities }),
+		"relations": field(graphql.NewNonNull(graphql.Int), "", func(c graph.Counts) any { return c.Relations }),
+		"sources":   field(graphql.NewNonNull(graphql.Int), "", func(c graph.Counts) any { return c.Sources }),
+	}})
+
+	r := &rootResolvers{store: store}
+	kindsArg := &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(t.kind))}
+	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: graphql.Fields{
+		"entity": {Type: t.entity, Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+			Resolve: resolver(r.entity)},
+		"search": {Type: nonNullList(hit), Description: "Names and aliases, ignoring case and accents, best first.",
+			Args: graphql.FieldConfigArgument{
+				"query": {Type: graphql.NewNonNull(graphql.String)}, "kinds": kindsArg,
+				"first": {Type: graphql.Int, DefaultValue: 20},
+			}, Resolve: resolver(r.search)},
+		"entities": {Type: graphql.NewNonNull(entityConn), Description: "Entities in id order.",
+			Args: graphql.FieldConfigArgument{
+				"kinds": kindsArg, "first": {Type: graphql.Int, DefaultValue: 50}, "after": {Type: graphql.String},
+			}, Resolve: resolver(r.entities)},
+		"neighborhood": {Type: graphql.NewNonNull(subgraph), Description: "The entities within depth hops of ids, and the relations between them.",
+			Args: graphql.FieldConfigArgument{
+				"ids":    {Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(graphql.ID)))},
+				"depth":  {Type: graphql.Int, DefaultValue: 1},
+				"filter": {Type: t.graphFilter},
+				"limit":  {Type: graphql.Int, DefaultValue: 500},
+			}, Resolve: resolver(r.neighborhood)},
+		"paths": {Type: nonNullList(path), Description: "The shortest paths from one entity to another, following relations in either direction.",
+			Args: graphql.FieldConfigArgument{
+				"from": {Type: graphql.NewNonNull(graphql.ID)}, "to": {Type: graphql.NewNonNull(graphql.ID)},
+				"maxLength": {Type: graphql.Int, DefaultValue: 4}, "first": {Type: graphql.Int, DefaultValue: 3},
+				"filter": {Type: t.graphFilter},
+			}, Resolve: resolver(r.paths)},
+		"timeline": {Type: graphql.NewNonNull(timelineConn), Description: "Dated entities and relations, oldest first.",
+			Args: graphql.FieldConfigArgument{
+				"filter": {Type: t.timelineFilter}, "first": {Type: graphql.Int, DefaultValue: 100}, "after": {Type: graphql.String},
+			}, Resolve: resolver(r.timeline)},
+		"source": {Type: t.source, Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				return loaderFrom(p.Context).source(p.Args["id"].(string)), nil
+			})},
+		"relationTypes": {Type: nonNullList(relationType), Description: "The relation vocabulary.",
+			Resolve: func(graphql.ResolveParams) (any, error) { return graph.Vocabulary, nil }},
+		"stats": {Type: graphql.NewNonNull(stats), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+			return store.Counts(p.Context)
+		})},
+	}})
+
+	var objects []graphql.Type
+	for _, k := range graph.Kinds {
+		objects = append(objects, t.objects[k])
+	}
+	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query, Types: append(objects, dateTime)})
+	if err != nil {
+		return nil, fmt.Errorf("building the GraphQL schema: %w", err)
+	}
+	return &Schema{schema: s, store: store}, nil
+}
+
+func kindStrings(ks []graph.Kind) []string {
+	out := []string{}
+	for _, k := range ks {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+// Do runs one request: it parses, validates and bounds the query, then
+// executes it with a fresh batching loader.
+func (s *Schema) Do(ctx context.Context, req Request) *graphql.Result {
+	if len(req.Query) > MaxQueryBytes {
+		return errorResult(fmt.Errorf("the query is longer than %d bytes", MaxQueryBytes))
+	}
+	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
+	if err != nil {
+		return &graphql.Result{Errors: gqlerrors.FormatErrors(err)}
+	}
+	if v := graphql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
+		return &graphql.Result{Errors: v.Errors}
+	}
+	if d := depth(doc); d > MaxDepth {
+		return errorResult(fmt.Errorf("the query nests %d levels deep; the limit is %d", d, MaxDepth))
+	}
+	ctx = context.WithValue(ctx, loaderKey{}, newLoader(ctx, s.store))
+	return graphql.Execute(graphql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName,
+		Args: req.Variables, Context: ctx})
+}
+
+func errorResult(err error) *graphql.Result {
+	return &graphql.Result{Errors: []gqlerrors.FormattedError{gqlerrors.FormatError(err)}}
+}
+
+// depth is the deepest nesting of selections in the document, through fragments.
+func depth(doc *ast.Document) int {
+	fragments := map[string]*ast.FragmentDefinition{}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok {
+			fragments[f.Name.Value] = f
+		}
+	}
+	var walk func(set *ast.SelectionSet, seen map[string]bool) int
+	walk = func(set *ast.SelectionSet, seen map[string]bool) int {
+		if set == nil {
+			return 0
+		}
+		max := 0
+		for _, sel := range set.Selections {
+			d := 0
+			switch sel := sel.(type) {
+			case *ast.Field:
+				d = 1 + walk(sel.SelectionSet, seen)
+			case *ast.InlineFragment:
+				d = walk(sel.SelectionSet, seen)
+			case *ast.FragmentSpread:
+				name := sel.Name.Value
+				if f := fragments[name]; f != nil && !seen[name] {
+					seen[name] = true
+					d = walk(f.SelectionSet, seen)
+					delete(seen, name)
+				}
+			}
+			if d > max {
+				max = d
+			}
+		}
+		return max
+	}
+	max := 0
+	for _, d := range doc.Definitions {
+		if op, ok := d.(*ast.OperationDefinition); ok {
+			if n := walk(op.SelectionSet, map[string]bool{}); n > max {
+				max = n
+			}
+		}
+	}
+	return max
+}
+
+// rootResolvers resolve the fields of Query.
+type rootResolvers struct {
+	store graph.Store
+}
+
+func (r *rootResolvers) entity(p graphql.ResolveParams) (any, error) {
+	return loaderFrom(p.Context).entity(p.Args["id"].(string)), nil
+}
+
+func (r *rootResolvers) search(p graphql.ResolveParams) (any, error) {
+	q := graph.SearchQuery{Text: p.Args["query"].(string), Kinds: kinds(p.Args["kinds"]), Limit: p.Args["first"].(int)}
+	hits, err := r.store.Search(p.Context, q)
+	if err != nil {
+		return nil, err
+	}
+	l := loaderFrom(p.Context)
+	for _, h := range hits {
+		l.prime(h.Entity)
+	}
+	return hits, nil
+}
+
+func (r *rootResolvers) entities(p graphql.ResolveParams) (any, error) {
+	q := graph.ListQuery{Kinds: kinds(p.Args["kinds"]), Limit: p.Args["first"].(int)}
+	if after, ok := p.Args["after"].(string); ok {
+		id, err := decodeCursor("e", after)
+		if err != nil {
+			return nil, err
+		}
+		q.After = id
+	}
+	page, err := r.store.List(p.Context, q)
+	if err != nil {
+		return nil, err
+	}
+	l := loaderFrom(p.Context)
+	l.prime(page.Entities...)
+	c := entityConnection{total: page.Total, hasNext: page.HasNext}
+	for _, e := range page.Entities {
+		c.edges = append(c.edges, entityEdge{cursor: encodeCursor("e", e.ID), node: e})
+	}
+	return c, loaderFrom(p.Context).count(len(page.Entities))
+}
+
+func (r *rootResolvers) neighborhood(p graphql.ResolveParams) (any, error) {
+	f, err := graphFilter(p.Args["filter"])
+	if err != nil {
+		return nil, err
+	}
+	q := graph.NeighborhoodQuery{IDs: strings_(p.Args["ids"]), Depth: p.Args["depth"].(int), Limit: p.Args["limit"].(int), Filter: f}
+	sg, err := r.store.Neighborhood(p.Context, q)
+	if err != nil {
+		return nil, err
+	}
+	l := loaderFrom(p.Context)
+	l.prime(sg.Entities...)
+	return sg, l.count(len(sg.Entities) + len(sg.Relations))
+}
+
+func (r *rootResolvers) paths(p graphql.ResolveParams) (any, error) {
+	f, err := graphFilter(p.Args["filter"])
+	if err != nil {
+		return nil, err
+	}
+	q := graph.PathQuery{From: p.Args["from"].(string), To: p.Args["to"].(string),
+		MaxLength: p.Args["maxLength"].(int), Limit: p.Args["first"].(int), Filter: f}
+	paths, err := r.store.Paths(p.Context, q)
+	if err != nil {
+		return nil, err
+	}
+	l := loaderFrom(p.Context)
+	n := 0
+	for _, path := range paths {
+		l.prime(path.Entities...)
+		n += len(path.Entities) + len(path.Relations)
+	}
+	return paths, l.count(n)
+}
+
+func (r *rootResolvers) timeline(p graphql.ResolveParams) (any, error) {
+	q := graph.TimelineQuery{Limit: p.Args["first"].(int)}
+	if after, ok := p.Args["after"].(string); ok {
+		offset, err := decodeTimelineCursor(after)
+		if err != nil {
+			return nil, err
+		}
+		q.Offset = offset
+	}
+	if args, ok := p.Args["filter"].(map[string]any); ok {
+		var err error
+		q.Entities, q.Kinds = strings_(args["entities"]), kinds(args["kinds"])
+		q.MinConfidence = intPtr(args["minConfidence"])
+		if q.Window, q.KnownAt, err = dates(args); err != nil {
+			return nil, err
+		}
+	}
+	page, err := r.store.Timeline(p.Context, q)
+	if err != nil {
+		return nil, err
+	}
+	c := timelineConnection{total: page.Total, hasNext: page.HasNext}
+	for i, it := range page.Items {
+		c.edges = append(c.edges, timelineEdge{cursor: timelineCursor(q.Offset + i + 1), node: it})
+	}
+	return c, loaderFrom(p.Context).count(len(page.Items))
+}
+
+// graphFilter reads a GraphFilter argument.
+func graphFilter(v any) (graph.Filter, error) {
+	var f graph.Filter
+	args, ok := v.(map[string]any)
+	if !ok {
+		return f, nil
+	}
+	var err error
+	f.Kinds, f.RelationTypes = kinds(args["kinds"]), strings_(args["relationTypes"])
+	f.MinConfidence = intPtr(args["minConfidence"])
+	f.Window, f.KnownAt, err = dates(args)
+	return f, err
+}
+
+// dates reads the time window and knownAt of a filter argument.
+func dates(filter map[string]any) (w graph.Window, knownAt graph.PartialDate, err error) {
+	if w.From, err = dateArg(filter, "from", "filter.from"); err != nil {
+		return
+	}
+	if w.To, err = dateArg(filter, "to", "filter.to"); err != nil {
+		return
+	}
+	knownAt, err = dateArg(filter, "knownAt", "filter.knownAt")
+	return
+}
+
+func intPtr(v any) *int {
+	if n, ok := v.(int); ok {
+		return &n
+	}
+	return nil
+}

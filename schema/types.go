@@ -1,0 +1,286 @@
+package schema
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+
+	"github.com/attribution-explorer/attribution/graph"
+	"github.com/graphql-go/graphql"
+)
+
+// types holds the GraphQL types, built once per Schema.
+type types struct {
+	kind, direction *graphql.Enum
+	source          *graphql.Object
+	attribute       *graphql.Object
+	entity          *graphql.Interface
+	objects         map[graph.Kind]*graphql.Object
+	relation        *graphql.Object
+	graphFilter     *graphql.InputObject
+	timelineFilter  *graphql.InputObject
+}
+
+// resolver wraps a resolve function so that its errors, and those of the
+// thunk it may return, go through publicError; not-found becomes null; and
+// the lists it returns are charged to the request's budget.
+func resolver(fn graphql.FieldResolveFn) graphql.FieldResolveFn {
+	finish := func(p graphql.ResolveParams, v any, err error) (any, error) {
+		if errors.Is(err, graph.ErrNotFound) {
+			return nil, nil
+		}
+		if err == nil {
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
+				err = loaderFrom(p.Context).count(rv.Len())
+			}
+		}
+		if err != nil {
+			return nil, publicError(p.Context, err)
+		}
+		return v, nil
+	}
+	return func(p graphql.ResolveParams) (any, error) {
+		v, err := fn(p)
+		if t, ok := v.(thunk); ok && err == nil {
+			return thunk(func() (any, error) { v, err := t(); return finish(p, v, err) }), nil
+		}
+		return finish(p, v, err)
+	}
+}
+
+// field returns a field of type t whose value is get(source).
+func field[S any](t graphql.Output, description string, get func(S) any) *graphql.Field {
+	return &graphql.Field{Type: t, Description: description,
+		Resolve: func(p graphql.ResolveParams) (any, error) { return get(p.Source.(S)), nil }}
+}
+
+// optional turns "" into null.
+func optional(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nonNullList(t graphql.Output) graphql.Output {
+	return graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(t)))
+}
+
+var kindObjectNames = map[graph.Kind]string{
+	graph.ThreatActor: "ThreatActor", graph.Organization: "Organization", graph.Person: "Person",
+	graph.Country: "Country", graph.Sector: "Sector", graph.IPCategory: "IpCategory",
+	graph.Malware: "Malware", graph.Technique: "Technique", graph.Vulnerability: "Vulnerability",
+	graph.Campaign: "Campaign", graph.Indictment: "Indictment", graph.Event: "Event",
+}
+
+func newTypes() *types {
+	t := &types{objects: map[graph.Kind]*graphql.Object{}}
+	kindValues := graphql.EnumValueConfigMap{}
+	for _, k := range graph.Kinds {
+		kindValues[string(k)] = &graphql.EnumValueConfig{Value: string(k)}
+	}
+	t.kind = graphql.NewEnum(graphql.EnumConfig{Name: "EntityKind", Values: kindValues})
+	t.direction = graphql.NewEnum(graphql.EnumConfig{Name: "Direction", Values: graphql.EnumValueConfigMap{
+		"OUT": {Value: string(graph.Out)}, "IN": {Value: string(graph.In)}, "BOTH": {Value: string(graph.Both)},
+	}})
+
+	t.source = graphql.NewObject(graphql.ObjectConfig{
+		Name: "Source", Description: "Where a claim comes from. Every relation carries at least one.",
+		Fields: graphql.Fields{
+			"id":        field(graphql.NewNonNull(graphql.ID), "", func(s graph.Source) any { return s.ID }),
+			"title":     field(graphql.NewNonNull(graphql.String), "", func(s graph.Source) any { return s.Title }),
+			"publisher": field(graphql.String, "", func(s graph.Source) any { return optional(s.Publisher) }),
+			"url":       field(graphql.String, "", func(s graph.Source) any { return optional(s.URL) }),
+			"published": field(partialDate, "", func(s graph.Source) any { return s.Published }),
+			"language":  field(graphql.String, `BCP 47, e.g. "en", "fr".`, func(s graph.Source) any { return optional(s.Language) }),
+		},
+	})
+	t.attribute = graphql.NewObject(graphql.ObjectConfig{
+		Name: "Attribute", Description: "A kind-specific fact that has no field of its own (ISO code, case number ...).",
+		Fields: graphql.Fields{
+			"key":   field(graphql.NewNonNull(graphql.String), "", func(a graph.Attribute) any { return a.Key }),
+			"value": field(graphql.NewNonNull(graphql.String), "", func(a graph.Attribute) any { return a.Value }),
+		},
+	})
+
+	t.entity = graphql.NewInterface(graphql.InterfaceConfig{
+		Name:        "Entity",
+		Description: "Everything in the graph that is not a relation.",
+		Fields:      graphql.FieldsThunk(func() graphql.Fields { return t.entityFields() }),
+		ResolveType: func(p graphql.ResolveTypeParams) *graphql.Object {
+			return t.objects[p.Value.(graph.Entity).Kind]
+		},
+	})
+	t.relation = graphql.NewObject(graphql.ObjectConfig{
+		Name: "Relation", Description: "A directed, dated, sourced claim between two entities.",
+		Fields: graphql.FieldsThunk(func() graphql.Fields {
+			return graphql.Fields{
+				"id":   field(graphql.NewNonNull(graphql.ID), "", func(r graph.Relation) any { return r.ID }),
+				"type": field(graphql.NewNonNull(graphql.String), "From the vocabulary (Query.relationTypes), e.g. TARGETED, OPERATES_FOR, CHARGES.", func(r graph.Relation) any { return r.Type }),
+				"from": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+					return loaderFrom(p.Context).entity(p.Source.(graph.Relation).From), nil
+				})},
+				"to": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+					return loaderFrom(p.Context).entity(p.Source.(graph.Relation).To), nil
+				})},
+				"role":  field(graphql.String, `Refines the type: "officer", "supervisor" ...`, func(r graph.Relation) any { return optional(r.Role) }),
+				"start": field(partialDate, "", func(r graph.Relation) any { return r.Start }),
+				"end":   field(partialDate, "", func(r graph.Relation) any { return r.End }),
+				"confidence": field(graphql.Int, "0-100 as in STIX 2.1; null when the source gives none.", func(r graph.Relation) any {
+					if r.Confidence == nil {
+						return nil
+					}
+					return *r.Confidence
+				}),
+				"description": field(graphql.String, "", func(r graph.Relation) any { return optional(r.Description) }),
+				"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+					return loaderFrom(p.Context).sourceList(p.Source.(graph.Relation).Sources), nil
+				})},
+			}
+		}),
+	})
+
+	attr := func(key string) func(graph.Entity) any {
+		return func(e graph.Entity) any { return optional(e.Attr(key)) }
+	}
+	list := func(key, sep string) func(graph.Entity) any {
+		return func(e graph.Entity) any {
+			var out []string
+			for _, v := range strings.Split(e.Attr(key), sep) {
+				if v = strings.TrimSpace(v); v != "" {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+	}
+	date := func(key string) func(graph.Entity) any {
+		return func(e graph.Entity) any { d, _ := graph.ParseDate(e.Attr(key)); return d }
+	}
+	mitre := field[graph.Entity](graphql.String, "The MITRE ATT&CK id, e.g. G0065.", attr("mitre_attack_id"))
+	extra := map[graph.Kind]graphql.Fields{
+		graph.ThreatActor:  {"mitreAttackId": mitre},
+		graph.Malware:      {"mitreAttackId": mitre},
+		graph.Organization: {"orgType": field(graphql.String, "GOVERNMENT, AGENCY, COMPANY, FRONT_COMPANY, UNIVERSITY, ALLIANCE ...", attr("org_type"))},
+		graph.Country: {
+			"iso2": field(graphql.NewNonNull(graphql.String), "ISO 3166-1 alpha-2 code.", func(e graph.Entity) any { return e.Attr("iso2") }),
+			"iso3": field(graphql.String, "ISO 3166-1 alpha-3 code.", attr("iso3")),
+		},
+		graph.Vulnerability: {"cves": field(nonNullList(graphql.String), "CVE identifiers.", list("cves", ","))},
+		graph.Event: {"eventType": field(graphql.NewNonNull(graphql.String), "ATTRIBUTION, ADVISORY, DISCLOSURE, STATEMENT, LEGAL_ACTION, LEAK, COMMITMENT ...", func(e graph.Entity) any {
+			if v := e.Attr("event_type"); v != "" {
+				return v
+			}
+			return "OTHER"
+		})},
+		graph.Indictment: {
+			"court":      field(graphql.String, "", attr("court")),
+			"caseNumber": field(graphql.String, "", attr("case_number")),
+			"filed":      field(partialDate, "", date("filed")),
+			"unsealed":   field(partialDate, "", date("unsealed")),
+			"charges":    field(nonNullList(graphql.String), "The charges, as far as known.", list("charges", ";")),
+			"defendants": {Type: nonNullList(t.entity), Description: "Who it charges.", Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				q := graph.RelationQuery{Direction: graph.Out, Types: []string{"CHARGES"}, Limit: graph.MaxRelations}
+				return loaderFrom(p.Context).ends(p.Source.(graph.Entity).ID, q), nil
+			})},
+		},
+	}
+	for _, k := range graph.Kinds {
+		k := k
+		t.objects[k] = graphql.NewObject(graphql.ObjectConfig{
+			Name:        kindObjectNames[k],
+			Description: "An entity of kind " + string(k) + ".",
+			Interfaces:  []*graphql.Interface{t.entity},
+			Fields: graphql.FieldsThunk(func() graphql.Fields {
+				fs := t.entityFields()
+				for name, f := range extra[k] {
+					fs[name] = f
+				}
+				return fs
+			}),
+			IsTypeOf: func(p graphql.IsTypeOfParams) bool {
+				e, ok := p.Value.(graph.Entity)
+				return ok && e.Kind == k
+			},
+		})
+	}
+
+	dateFilterFields := graphql.InputObjectConfigFieldMap{
+		"kinds":         {Type: graphql.NewList(graphql.NewNonNull(t.kind))},
+		"from":          {Type: partialDate, Description: "Keep what overlaps [from, to]."},
+		"to":            {Type: partialDate},
+		"minConfidence": {Type: graphql.Int},
+		"knownAt":       {Type: partialDate, Description: "Keep only claims with a source published on or before this date."},
+	}
+	gf := graphql.InputObjectConfigFieldMap{"relationTypes": {Type: graphql.NewList(graphql.NewNonNull(graphql.String))}}
+	tf := graphql.InputObjectConfigFieldMap{"entities": {Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Items that are, or touch, one of these."}}
+	for name, f := range dateFilterFields {
+		gf[name], tf[name] = f, f
+	}
+	t.graphFilter = graphql.NewInputObject(graphql.InputObjectConfig{Name: "GraphFilter", Fields: gf})
+	t.timelineFilter = graphql.NewInputObject(graphql.InputObjectConfig{Name: "TimelineFilter", Fields: tf})
+	return t
+}
+
+// entityFields are the fields of the Entity interface, with their resolvers.
+func (t *types) entityFields() graphql.Fields {
+	return graphql.Fields{
+		"id":          field(graphql.NewNonNull(graphql.ID), `Stable, human-readable slug, e.g. "apt40", "ding-xiaoyang".`, func(e graph.Entity) any { return e.ID }),
+		"kind":        field(graphql.NewNonNull(t.kind), "", func(e graph.Entity) any { return string(e.Kind) }),
+		"name":        field(graphql.NewNonNull(graphql.String), "", func(e graph.Entity) any { return e.Name }),
+		"aliases":     field(nonNullList(graphql.String), "", func(e graph.Entity) any { return nonNil(e.Aliases) }),
+		"description": field(graphql.String, "", func(e graph.Entity) any { return optional(e.Description) }),
+		"start":       field(partialDate, "When it began or happened.", func(e graph.Entity) any { return e.Start }),
+		"end":         field(partialDate, "When it ended, if it did.", func(e graph.Entity) any { return e.End }),
+		"attributes": field(nonNullList(t.attribute), "", func(e graph.Entity) any {
+			if e.Attributes == nil {
+				return []graph.Attribute{}
+			}
+			return e.Attributes
+		}),
+		"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+			return loaderFrom(p.Context).sourceList(p.Source.(graph.Entity).Sources), nil
+		})},
+		"relations": {
+			Type: nonNullList(t.relation),
+			Args: graphql.FieldConfigArgument{
+				"direction": {Type: t.direction, DefaultValue: string(graph.Both)},
+				"types":     {Type: graphql.NewList(graphql.NewNonNull(graphql.String))},
+				"first":     {Type: graphql.Int, DefaultValue: 100},
+			},
+			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				q := graph.RelationQuery{Direction: graph.Direction(p.Args["direction"].(string)),
+					Types: strings_(p.Args["types"]), Limit: p.Args["first"].(int)}
+				if err := q.Check(); err != nil {
+					return nil, err
+				}
+				return loaderFrom(p.Context).relations(p.Source.(graph.Entity).ID, q), nil
+			}),
+		},
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// strings_ converts a GraphQL list of strings.
+func strings_(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func kinds(v any) []graph.Kind {
+	var out []graph.Kind
+	for _, s := range strings_(v) {
+		out = append(out, graph.Kind(s))
+	}
+	return out
+}
