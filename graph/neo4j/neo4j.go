@@ -1,0 +1,156 @@
+// Package neo4j is the graph.Store over Neo4j 5 (Cypher over Bolt), with the
+// official driver. It behaves exactly as the embedded store: storetest and a
+// differential test hold both to the same answers.
+//
+// The model: (:Entity {id, kind, name, aliases, ...}) and (:Source {...})
+// nodes, and one relationship type, :REL, whose `type` property holds the
+// relation type. One type keeps every value a parameter (Cypher cannot take
+// a relationship type as one) and lets a single uniqueness constraint cover
+// relation ids. Dates are stored as day numbers (lo/hi: the interval a
+// start/end pair covers; known: the first day a source made the claim
+// public), so that time windows and knownAt are range predicates on indexed
+// properties.
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/attribution-explorer/attribution/graph"
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+)
+
+// Config says how to reach Neo4j.
+type Config struct {
+	URI      string // bolt://host:7687, neo4j://host (cluster, Aura) ...
+	User     string // empty: no authentication
+	Password string
+	Database string // empty: "neo4j"
+}
+
+// Timeouts of the transactions the store runs.
+const (
+	readTimeout  = 10 * time.Second
+	writeTimeout = 2 * time.Minute
+	rowsPerQuery = 1000 // rows of one UNWIND
+)
+
+// Store is a graph.Store over Neo4j.
+type Store struct {
+	driver driver.DriverWithContext
+	db     string
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Open connects to Neo4j, checks that it answers, and creates the constraints
+// and indexes the store needs if they do not exist.
+func Open(ctx context.Context, c Config) (*Store, error) {
+	auth := driver.NoAuth()
+	if c.User != "" {
+		auth = driver.BasicAuth(c.User, c.Password, "")
+	}
+	d, err := driver.NewDriverWithContext(c.URI, auth, func(cfg *config.Config) {
+		cfg.SocketConnectTimeout = 5 * time.Second
+		cfg.ConnectionAcquisitionTimeout = 10 * time.Second
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %w", err)
+	}
+	s := &Store{driver: d, db: c.Database}
+	if s.db == "" {
+		s.db = "neo4j"
+	}
+	if err := d.VerifyConnectivity(ctx); err != nil {
+		d.Close(ctx)
+		return nil, mapError(err)
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		d.Close(ctx)
+		return nil, err
+	}
+	return s, nil
+}
+
+// schemaStatements create what reads rely on. Each is idempotent.
+var schemaStatements = []string{
+	"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE",
+	"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (s:Source) REQUIRE s.id IS UNIQUE",
+	"CREATE CONSTRAINT relation_id IF NOT EXISTS FOR ()-[r:REL]-() REQUIRE r.id IS UNIQUE",
+	"CREATE INDEX entity_kind IF NOT EXISTS FOR (e:Entity) ON (e.kind)",
+	"CREATE INDEX entity_lo IF NOT EXISTS FOR (e:Entity) ON (e.lo)",
+	"CREATE INDEX entity_hi IF NOT EXISTS FOR (e:Entity) ON (e.hi)",
+	"CREATE INDEX entity_known IF NOT EXISTS FOR (e:Entity) ON (e.known)",
+	"CREATE INDEX relation_type IF NOT EXISTS FOR ()-[r:REL]-() ON (r.type)",
+	"CREATE INDEX relation_lo IF NOT EXISTS FOR ()-[r:REL]-() ON (r.lo)",
+	"CREATE INDEX relation_hi IF NOT EXISTS FOR ()-[r:REL]-() ON (r.hi)",
+	"CREATE INDEX relation_known IF NOT EXISTS FOR ()-[r:REL]-() ON (r.known)",
+	// Names and aliases, folded to lower case without accents by the store
+	// (textmatch.Fold), so a whitespace analyzer finds them whatever the case
+	// and accents of the query.
+	"CREATE FULLTEXT INDEX entity_labels IF NOT EXISTS FOR (e:Entity) ON EACH [e.labels] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+	"CALL db.awaitIndexes(300)",
+}
+
+func (s *Store) ensureSchema(ctx context.Context) error {
+	for _, stmt := range schemaStatements {
+		if _, err := driver.ExecuteQuery(ctx, s.driver, stmt, nil, driver.EagerResultTransformer,
+			driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithWritersRouting()); err != nil {
+			return fmt.Errorf("neo4j: creating the schema (%s): %w", strings.Fields(stmt)[2], mapError(err))
+		}
+	}
+	return nil
+}
+
+func (s *Store) Close() error { return s.driver.Close(context.Background()) }
+
+// Ping checks that Neo4j answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return mapError(s.driver.VerifyConnectivity(ctx))
+}
+
+// read runs one read query: readers routing, the named database, a timeout.
+func (s *Store) read(ctx context.Context, query string, params map[string]any) ([]*driver.Record, error) {
+	res, err := driver.ExecuteQuery(ctx, s.driver, query, params, driver.EagerResultTransformer,
+		driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithReadersRouting(),
+		driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(readTimeout)))
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return res.Records, nil
+}
+
+// mapError turns driver errors into graph errors: Neo4j that cannot be
+// reached is graph.ErrUnavailable; anything else is an internal error that
+// keeps its cause for the logs.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ne *driver.Neo4jError
+	if errors.As(err, &ne) {
+		switch {
+		case strings.HasPrefix(ne.Code, "Neo.TransientError.General.DatabaseUnavailable"),
+			strings.HasPrefix(ne.Code, "Neo.ClientError.Security."):
+			return graph.Unavailable(err)
+		}
+		return fmt.Errorf("neo4j: %w", err)
+	}
+	if driver.IsConnectivityError(err) || driver.IsRetryable(err) {
+		return graph.Unavailable(err)
+	}
+	var ue *driver.UsageError
+	if errors.As(err, &ue) {
+		return fmt.Errorf("neo4j: %w", err)
+	}
+	// Dial and pool errors of an unreachable server come in several types.
+	return graph.Unavailable(err)
+}

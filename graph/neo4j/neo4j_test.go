@@ -1,0 +1,13 @@
+package neo4j_test
+
+import (
+	"testing"
+
+	"github.com/attribution-explorer/attribution/graph"
+	"github.com/attribution-explorer/attribution/graph/neo4j"
+	"github.com/attribution-explorer/attribution/graph/storetest"
+)
+
+func TestStoreContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) graph.Store { return neo4j.OpenForTest(t) })
+}

@@ -1,0 +1,144 @@
+package neo4j
+
+import (
+	"context"
+	"slices"
+
+	"github.com/attribution-explorer/attribution/graph"
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// existing is what the store already holds of the ids a batch refers to.
+type existing struct {
+	kinds   map[string]graph.Kind
+	sources map[string]bool
+}
+
+func (e existing) EntityKind(id string) graph.Kind { return e.kinds[id] }
+func (e existing) HasSource(id string) bool        { return e.sources[id] }
+
+// Upsert validates the batch against itself and the store, then writes it in
+// one transaction: all of it or nothing. Writing the same batch twice changes
+// nothing.
+func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
+	ex, err := s.existing(ctx, b)
+	if err != nil {
+		return err
+	}
+	if err := b.Check(ex); err != nil {
+		return err
+	}
+	var sources, entities, relations []map[string]any
+	var sourceIDs, entityIDs, relationIDs []string
+	for _, src := range b.Sources {
+		sources = append(sources, sourceProps(src))
+		sourceIDs = append(sourceIDs, src.ID)
+	}
+	for _, e := range b.Entities {
+		e.Normalize()
+		entities = append(entities, entityProps(e))
+		entityIDs = append(entityIDs, e.ID)
+	}
+	for _, r := range b.Relations {
+		r.Normalize()
+		relations = append(relations, map[string]any{"from": r.From, "to": r.To, "props": relationProps(r)})
+		relationIDs = append(relationIDs, r.ID)
+	}
+	session := s.driver.NewSession(ctx, driver.SessionConfig{DatabaseName: s.db, AccessMode: driver.AccessModeWrite})
+	defer session.Close(ctx)
+	_, err = session.ExecuteWrite(ctx, func(tx driver.ManagedTransaction) (any, error) {
+		steps := []struct {
+			query string
+			rows  []map[string]any
+		}{
+			{`UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s = row`, sources},
+			// SET e = row replaces every property; known is recomputed below.
+			{`UNWIND $rows AS row MERGE (e:Entity {id: row.id}) SET e = row`, entities},
+			// A relation whose ends changed is deleted, then created anew.
+			{`UNWIND $rows AS row MATCH (a)-[old:REL {id: row.props.id}]->(b)
+			  WHERE a.id <> row.from OR b.id <> row.to DELETE old`, relations},
+			{`UNWIND $rows AS row MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+			  MERGE (a)-[r:REL {id: row.props.id}]->(b) SET r = row.props`, relations},
+		}
+		for _, step := range steps {
+			for chunk := range slices.Chunk(step.rows, rowsPerQuery) {
+				if _, err := tx.Run(ctx, step.query, map[string]any{"rows": chunk}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		// known: the first day one of its sources was published. A source's new
+		// date changes it for every claim that cites the source.
+		for _, q := range []string{
+			`MATCH (e:Entity) WHERE e.id IN $entities OR any(x IN e.sources WHERE x IN $sources)
+			 OPTIONAL MATCH (s:Source) WHERE s.id IN e.sources
+			 WITH e, min(s.first) AS known SET e.known = known`,
+			`MATCH ()-[r:REL]->() WHERE r.id IN $relations OR any(x IN r.sources WHERE x IN $sources)
+			 OPTIONAL MATCH (s:Source) WHERE s.id IN r.sources
+			 WITH r, min(s.first) AS known SET r.known = known`,
+		} {
+			params := map[string]any{"entities": entityIDs, "relations": relationIDs, "sources": sourceIDs}
+			if _, err := tx.Run(ctx, q, params); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}, driver.WithTxTimeout(writeTimeout))
+	return mapError(err)
+}
+
+// existing fetches the kinds of the entities and the sources the batch
+// refers to but does not define.
+func (s *Store) existing(ctx context.Context, b graph.Batch) (existing, error) {
+	ex := existing{kinds: map[string]graph.Kind{}, sources: map[string]bool{}}
+	var entityIDs, sourceIDs []string
+	for _, e := range b.Entities {
+		sourceIDs = append(sourceIDs, e.Sources...)
+	}
+	for _, r := range b.Relations {
+		entityIDs = append(entityIDs, r.From, r.To)
+		sourceIDs = append(sourceIDs, r.Sources...)
+	}
+	recs, err := s.read(ctx, `
+		CALL () { UNWIND $entities AS id MATCH (e:Entity {id: id}) RETURN collect(DISTINCT [e.id, e.kind]) AS kinds }
+		CALL () { UNWIND $sources AS id MATCH (s:Source {id: id}) RETURN collect(DISTINCT s.id) AS sources }
+		RETURN kinds, sources`, map[string]any{"entities": entityIDs, "sources": sourceIDs})
+	if err != nil {
+		return ex, err
+	}
+	for _, pair := range value[[]any](recs[0], "kinds") {
+		p := pair.([]any)
+		ex.kinds[p[0].(string)] = graph.Kind(p[1].(string))
+	}
+	for _, id := range value[[]any](recs[0], "sources") {
+		ex.sources[id.(string)] = true
+	}
+	return ex, nil
+}
+
+func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
+	recs, err := s.read(ctx, `
+		CALL () { MATCH (e:Entity) RETURN count(e) AS entities }
+		CALL () { MATCH ()-[r:REL]->() RETURN count(r) AS relations }
+		CALL () { MATCH (s:Source) RETURN count(s) AS sources }
+		RETURN entities, relations, sources`, nil)
+	if err != nil {
+		return graph.Counts{}, err
+	}
+	r := recs[0]
+	return graph.Counts{Entities: int(value[int64](r, "entities")), Relations: int(value[int64](r, "relations")),
+		Sources: int(value[int64](r, "sources"))}, nil
+}
+
+// DeleteAll empties the database of everything the store wrote. Tests use it.
+func (s *Store) DeleteAll(ctx context.Context) error {
+	// CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.Run.
+	session := s.driver.NewSession(ctx, driver.SessionConfig{DatabaseName: s.db, AccessMode: driver.AccessModeWrite})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx,
+		`MATCH (n) WHERE n:Entity OR n:Source CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return mapError(err)
+}
