@@ -1,8 +1,9 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build test test-go vet
+.PHONY: run build test vet neo4j-up neo4j-down
 
+# Serves the explorer: on the embedded store, or on Neo4j when NEO4J_URI is set.
 run:
 	$(GO) run ./cmd/attribution serve
 
@@ -13,7 +14,13 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 
-test: vet test-go
+# Every test; starts a local Neo4j for them unless NEO4J_URI names one.
+test: vet
+	scripts/test
 
-test-go:
-	$(GO) test ./...
+# A local Neo4j 5.26 without Docker (needs Java 17 and Maven), for development.
+neo4j-up:
+	scripts/neo4j-up
+
+neo4j-down:
+	scripts/neo4j-down

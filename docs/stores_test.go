@@ -1,10 +1,19 @@
 package docs_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/attribution-explorer/attribution/graph"
+	"github.com/attribution-explorer/attribution/graph/neo4j"
 )
 
-// extraStores are the stores besides memory that the examples run on.
-func extraStores(t *testing.T) map[string]graph.Store { return nil }
+// extraStores are the stores besides memory that the examples run on: Neo4j
+// when one is configured (make test and CI always configure one).
+func extraStores(t *testing.T) map[string]graph.Store {
+	if os.Getenv("NEO4J_URI") == "" && os.Getenv("NEO4J_REQUIRED") == "" {
+		t.Log("NEO4J_URI is not set: the examples run on the memory store only")
+		return nil
+	}
+	return map[string]graph.Store{"neo4j": neo4j.OpenForTest(t)}
+}

@@ -2,12 +2,20 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/attribution-explorer/attribution/graph"
+	"github.com/attribution-explorer/attribution/graph/neo4j"
 )
 
+// openNeo4j opens the Neo4j store that NEO4J_URI names.
 func openNeo4j(ctx context.Context, getenv func(string) string, log *slog.Logger) (graph.Store, error) {
-	return nil, errors.New("the Neo4j store is not built yet")
+	cfg := neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"), Password: getenv("NEO4J_PASSWORD"),
+		Database: getenv("NEO4J_DATABASE")}
+	s, err := neo4j.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("serving from Neo4j", "uri", cfg.URI, "database", cfg.Database)
+	return s, nil
 }

@@ -57,6 +57,10 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	d, err := driver.NewDriverWithContext(c.URI, auth, func(cfg *config.Config) {
 		cfg.SocketConnectTimeout = 5 * time.Second
 		cfg.ConnectionAcquisitionTimeout = 10 * time.Second
+		// The driver retries failed transactions for this long (30 s by
+		// default): long enough for a cluster to elect a leader, short enough
+		// that a user soon hears "store unavailable" when Neo4j is down.
+		cfg.MaxTransactionRetryTime = 3 * time.Second
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %w", err)

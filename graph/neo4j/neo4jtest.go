@@ -28,5 +28,6 @@ func OpenForTest(t testing.TB) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	t.Logf("neo4j case: %s against %s", t.Name(), uri) // scripts/test counts these lines
 	return s
 }
