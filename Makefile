@@ -1,7 +1,7 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build test vet neo4j-up neo4j-down
+.PHONY: run build test vet bench neo4j-up neo4j-down
 
 # Serves the explorer: on the embedded store, or on Neo4j when NEO4J_URI is set.
 run:
@@ -24,3 +24,7 @@ neo4j-up:
 
 neo4j-down:
 	scripts/neo4j-down
+
+# Benchmarks of both stores (starts Neo4j unless NEO4J_URI names one); see docs/benchmarks.md.
+bench:
+	scripts/bench

@@ -1,7 +1,7 @@
 // Command attribution is the attribution explorer: one binary that serves the
 // GraphQL API and the web explorer, and loads the curated dataset.
 //
-//	attribution serve [-addr host:port]   serve the explorer
+//	attribution serve [-addr host:port] [-load-if-empty]   serve the explorer
 //	attribution load                      load data/ into the store (Neo4j when NEO4J_URI is set)
 //	attribution version                   print the version
 //
@@ -47,7 +47,8 @@ func main() {
 const usage = `usage: attribution <command>
 
 commands:
-  serve [-addr host:port]  serve the explorer (ATTRIBUTION_ADDR, default 127.0.0.1:8080)
+  serve [-addr host:port] [-load-if-empty]
+                           serve the explorer (ATTRIBUTION_ADDR, default 127.0.0.1:8080)
   load                     load the curated data/ into the store
   version                  print the version
 
@@ -66,10 +67,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		addr := fs.String("addr", envOr(getenv, "ATTRIBUTION_ADDR", "127.0.0.1:8080"), "address to listen on")
+		loadIfEmpty := fs.Bool("load-if-empty", false, "load data/ first when the store holds no entity (docker-compose uses it)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		return serve(ctx, *addr, getenv, log, stdout)
+		return serve(ctx, *addr, *loadIfEmpty, getenv, log, stdout)
 	case "load":
 		return load(ctx, getenv, log, stdout)
 	case "help", "-h", "--help":
@@ -133,12 +135,17 @@ func openStore(ctx context.Context, getenv func(string) string, log *slog.Logger
 	return s, nil
 }
 
-func serve(ctx context.Context, addr string, getenv func(string) string, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, addr string, loadIfEmpty bool, getenv func(string) string, log *slog.Logger, stdout io.Writer) error {
 	store, err := openStore(ctx, getenv, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if loadIfEmpty {
+		if err := loadCuratedIfEmpty(ctx, store, log); err != nil {
+			return err
+		}
+	}
 	sc, err := schema.New(store)
 	if err != nil {
 		return err
@@ -168,6 +175,20 @@ func serve(ctx context.Context, addr string, getenv func(string) string, log *sl
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// loadCuratedIfEmpty loads data/ into a store that holds no entity yet.
+func loadCuratedIfEmpty(ctx context.Context, store graph.Store, log *slog.Logger) error {
+	c, err := store.Counts(ctx)
+	if err != nil || c.Entities > 0 {
+		return err
+	}
+	b, err := loaders.Curated()
+	if err != nil {
+		return err
+	}
+	log.Info("the store is empty: loading data/")
+	return store.Upsert(ctx, b)
 }
 
 func load(ctx context.Context, getenv func(string) string, log *slog.Logger, stdout io.Writer) error {

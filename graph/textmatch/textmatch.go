@@ -17,6 +17,13 @@ import (
 // Fold lower-cases s and strips diacritics: "Zirconium" and "zirconium",
 // "Société" and "societe" fold alike.
 func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < 0x80
+	}
+	if ascii { // nothing to strip: the common case, made fast
+		return strings.ToLower(s)
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	folded, _, err := transform.String(t, s)
 	if err != nil {
@@ -43,11 +50,13 @@ const (
 )
 
 // Score is how well query matches one label, 0 for no match.
-func Score(query []string, label string) float64 {
+func Score(query []string, label string) float64 { return ScoreTokens(query, Tokens(label)) }
+
+// ScoreTokens is Score of a label already split by Tokens.
+func ScoreTokens(query, words []string) float64 {
 	if len(query) == 0 {
 		return 0
 	}
-	words := Tokens(label)
 	q, l := strings.Join(query, " "), strings.Join(words, " ")
 	switch {
 	case q == l:
@@ -73,9 +82,20 @@ func Score(query []string, label string) float64 {
 // Best is the best match of query among an entity's name and aliases: the
 // score and the label that gave it (the name wins ties, then aliases in order).
 func Best(query []string, name string, aliases []string) (float64, string) {
-	best, matched := Score(query, name), name
+	labels := make([][]string, 0, 1+len(aliases))
+	labels = append(labels, Tokens(name))
 	for _, a := range aliases {
-		if s := Score(query, a) * AliasFactor; s > best {
+		labels = append(labels, Tokens(a))
+	}
+	return BestTokens(query, labels, name, aliases)
+}
+
+// BestTokens is Best with the name's and aliases' Tokens computed beforehand
+// (labels[0] for the name, then one per alias).
+func BestTokens(query []string, labels [][]string, name string, aliases []string) (float64, string) {
+	best, matched := ScoreTokens(query, labels[0]), name
+	for i, a := range aliases {
+		if s := ScoreTokens(query, labels[i+1]) * AliasFactor; s > best {
 			best, matched = s, a
 		}
 	}

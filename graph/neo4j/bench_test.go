@@ -1,0 +1,58 @@
+package neo4j_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/attribution-explorer/attribution/graph/neo4j"
+	"github.com/attribution-explorer/attribution/graph/storetest"
+	"github.com/attribution-explorer/attribution/loaders"
+)
+
+// BenchmarkLoadCurated is the time to load data/ into an empty Neo4j.
+func BenchmarkLoadCurated(b *testing.B) {
+	ctx := context.Background()
+	s := neo4j.OpenForTest(b)
+	batch, err := loaders.Curated()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		if err := s.DeleteAll(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := s.Upsert(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadRandom is the time to load a random graph of
+// storetest.BenchGraphSize entities and three times as many relations.
+func BenchmarkLoadRandom(b *testing.B) {
+	ctx := context.Background()
+	s := neo4j.OpenForTest(b)
+	batch := storetest.BenchGraph()
+	for b.Loop() {
+		b.StopTimer()
+		if err := s.DeleteAll(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := s.Upsert(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStore gives the p50 and p95 of each Store method on Neo4j.
+func BenchmarkStore(b *testing.B) {
+	s := neo4j.OpenForTest(b)
+	batch := storetest.BenchGraph()
+	if err := s.Upsert(context.Background(), batch); err != nil {
+		b.Fatal(err)
+	}
+	storetest.Bench(b, s, batch)
+}
