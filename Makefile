@@ -1,14 +1,19 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build test vet bench neo4j-up neo4j-down
+.PHONY: run build frontend test vet bench bench-frontend neo4j-up neo4j-down
 
-# Serves the explorer: on the embedded store, or on Neo4j when NEO4J_URI is set.
-run:
-	$(GO) run ./cmd/attribution serve
+# Builds the web explorer and the binary, then serves on the embedded store
+# (or on Neo4j when NEO4J_URI is set). Without npm, serves the API alone.
+run: build
+	bin/attribution serve
 
 build:
+	@if command -v npm >/dev/null; then scripts/frontend; else echo "npm not found: building without the web explorer"; fi
 	$(GO) build -o bin/attribution ./cmd/attribution
+
+frontend:
+	scripts/frontend
 
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
@@ -24,6 +29,10 @@ neo4j-up:
 
 neo4j-down:
 	scripts/neo4j-down
+
+# The 5,000-node graph benchmark in headless Chromium; see docs/benchmarks.md.
+bench-frontend: build
+	cd frontend && node e2e/bench.mjs
 
 # Benchmarks of both stores (starts Neo4j unless NEO4J_URI names one); see docs/benchmarks.md.
 bench:

@@ -30,6 +30,7 @@ const homePage = `<!doctype html>
 <body>
 <h1>Attribution explorer</h1>
 <p>Who is behind state cyber operations, who said so, and when.</p>
+<p>The web explorer is not built into this binary: run <code>make run</code> (it needs Node 20), or query the API.</p>
 <ul>
 <li><a href="/graphiql">GraphiQL</a>: query the graph interactively</li>
 <li><code>POST /graphql</code>: the GraphQL API</li>

@@ -82,10 +82,10 @@ func TestDockerfile(t *testing.T) {
 			from = append(from, line)
 		}
 	}
-	if len(from) < 2 || !strings.Contains(from[0], "golang:1.26") || !strings.Contains(from[len(from)-1], "distroless") {
-		t.Errorf("want a Go build stage and a distroless runtime stage: %v", from)
+	if len(from) != 3 || !strings.Contains(from[0], "node:20") || !strings.Contains(from[1], "golang:1.26") || !strings.Contains(from[2], "distroless") {
+		t.Errorf("want stages frontend (Node), build (Go) and a distroless runtime: %v", from)
 	}
-	for _, want := range []string{"go build", "./cmd/attribution", "COPY --from=build", "ENTRYPOINT"} {
+	for _, want := range []string{"npm ci", "npm run build", "COPY --from=frontend /src/frontend/dist/app ./frontend/dist/app", "go build", "./cmd/attribution", "COPY --from=build", "ENTRYPOINT"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}

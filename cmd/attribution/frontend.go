@@ -1,6 +1,10 @@
 package main
 
-import "net/http"
+import (
+	"net/http"
 
-// frontend serves the web explorer; nil until it exists.
-func frontend() http.Handler { return nil }
+	"github.com/attribution-explorer/attribution/frontend"
+)
+
+// frontend serves the web explorer when it was built into the binary.
+func frontendHandler() http.Handler { return frontend.Handler() }

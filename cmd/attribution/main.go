@@ -157,7 +157,7 @@ func serve(ctx context.Context, addr string, loadIfEmpty bool, getenv func(strin
 		}
 	}
 	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: origins,
-		Version: versionString(), Frontend: frontend()})
+		Version: versionString(), Frontend: frontendHandler()})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

@@ -1,0 +1,188 @@
+// End-to-end tests of the web explorer in Debian's headless Chromium, against
+// the real binary on the embedded store. Each test saves a screenshot into
+// test-results/e2e/. Run with npm run e2e (make test runs it).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { launch, results, startServer } from "./lib.mjs";
+
+const server = await startServer();
+const browser = await launch();
+let failed = 0;
+
+/** open loads the explorer at a query string and waits until its graph is drawn. */
+async function open(query = "", lang = "en-US") {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: lang, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error("  page error:", e.message));
+  await page.goto(server.url + query);
+  await page.waitForFunction(() => window.explorer?.graph.order > 0);
+  return page;
+}
+
+async function test(name, fn) {
+  const started = Date.now();
+  let page;
+  try {
+    page = await fn((p) => (page = p));
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.stack ?? e}`);
+  } finally {
+    if (page) {
+      await page.screenshot({ path: join(results, `${name}.png`) }).catch(() => {});
+      await page.context().close();
+    }
+  }
+}
+
+const nodes = (page) => page.evaluate(() => window.explorer.graph.nodes());
+const waitNode = (page, id, present = true) =>
+  page.waitForFunction(([id, present]) => window.explorer.graph.hasNode(id) === present, [id, present]);
+
+await test("search-zirconium-selects-apt31", async (keep) => {
+  const page = keep(await open());
+  await page.getByLabel("Search names and aliases").fill("Zirconium");
+  const option = page.locator("#search-list [role=option]").first();
+  await option.waitFor();
+  assert.match(await option.innerText(), /APT31[\s\S]*Threat actor[\s\S]*Zirconium/);
+  await page.getByLabel("Search names and aliases").press("Enter");
+  await page.locator("#detail-name", { hasText: "APT31" }).waitFor();
+  assert.match(page.url(), /sel=apt31/);
+  assert.match(await page.locator("#detail-body").innerText(), /Judgment Panda/);
+  return page;
+});
+
+await test("expanding-apt40-shows-victim-countries", async (keep) => {
+  const page = keep(await open("?exp=apt31"));
+  await waitNode(page, "apt40");
+  assert.ok(!(await nodes(page)).includes("norway"), "Norway is shown before expanding APT40");
+  await page.waitForFunction(() => document.body.dataset.layout === "settled");
+  const { x, y } = await page.evaluate(() => {
+    const { graph, renderer } = window.explorer;
+    const p = renderer.graphToViewport(graph.getNodeAttributes("apt40"));
+    const box = document.querySelector("#graph").getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  });
+  await page.mouse.dblclick(x, y);
+  await waitNode(page, "norway");
+  const shown = new Set(await nodes(page));
+  for (const c of ["austria", "cambodia", "canada", "germany", "indonesia", "malaysia", "norway", "saudi-arabia", "south-africa", "switzerland", "united-kingdom", "united-states"]) {
+    assert.ok(shown.has(c), `${c} is not shown after expanding APT40`);
+  }
+  assert.match(page.url(), /exp=apt31%2Capt40|exp=apt31,apt40/);
+  return page;
+});
+
+await test("path-ding-xiaoyang-to-norway-lists-hops-with-sources", async (keep) => {
+  const page = keep(await open());
+  for (const [label, text, want] of [["From (A)", "Ding", "Ding Xiaoyang"], ["To (B)", "Norway", "Norway"]]) {
+    await page.getByLabel(label).fill(text);
+    await page.locator(".combo [role=option]", { hasText: want }).first().click();
+  }
+  await page.getByRole("button", { name: "Find paths" }).click();
+  const hops = page.locator("#path-result ol.path").first().locator("li.hop");
+  await hops.first().waitFor();
+  assert.equal(await hops.count(), 3);
+  const text = await page.locator("#path-result ol.path").first().innerText();
+  assert.match(text, /Ding Xiaoyang[\s\S]*MEMBER_OF[\s\S]*APT40[\s\S]*CONDUCTED[\s\S]*TARGETED[\s\S]*Norway/);
+  for (let i = 0; i < 3; i++) {
+    assert.ok((await hops.nth(i).locator("li.source").count()) > 0, `hop ${i + 1} has no source`);
+  }
+  assert.ok((await nodes(page)).includes("norway"));
+  assert.match(page.url(), /path=ding-xiaoyang(%2C|,)norway/);
+  return page;
+});
+
+await test("brushing-july-2021-filters-the-graph", async (keep) => {
+  const page = keep(await open());
+  await waitNode(page, "apt40-campaign");
+  // A user's drag or zoom of the timeline emits rangechanged with byUser.
+  await page.evaluate(() => {
+    const t = window.explorer.timeline;
+    t.setWindow(new Date("2021-07-01T00:00:00Z"), new Date("2021-08-01T00:00:00Z"), { animation: false });
+    t.emit("rangechanged", { start: new Date("2021-07-01T00:00:00Z"), end: new Date("2021-08-01T00:00:00Z"), byUser: true });
+  });
+  await waitNode(page, "apt40-campaign", false);
+  const shown = await nodes(page);
+  assert.ok(shown.includes("hafnium-joint-attribution-2021"), "the July 2021 attribution is not shown");
+  assert.ok(!shown.includes("exchange-disclosure-2021"), "the March 2021 disclosure is still shown");
+  assert.equal(await page.getByLabel("From", { exact: true }).inputValue(), "2021-07-01");
+  assert.equal(await page.getByLabel("To", { exact: true }).inputValue(), "2021-07-31");
+  assert.match(page.url(), /from=2021-07-01&to=2021-07-31/);
+  return page;
+});
+
+await test("reloading-a-copied-url-restores-the-view", async (keep) => {
+  let page = await open();
+  await page.getByLabel("Search names and aliases").fill("hainan xiandun");
+  await page.locator("#search-list [role=option]").first().waitFor();
+  await page.getByLabel("Search names and aliases").press("Enter");
+  await page.locator("#detail-name", { hasText: "Hainan Xiandun" }).waitFor();
+  await page.getByLabel("Known at").fill("2021-07-20");
+  await page.getByLabel("Country", { exact: true }).check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.waitForFunction(() => location.search.includes("known="));
+  const url = page.url();
+  const before = (await nodes(page)).sort();
+  await page.context().close();
+
+  page = keep(await open(new URL(url).search));
+  await page.locator("#detail-name", { hasText: "Hainan Xiandun" }).waitFor();
+  assert.equal(await page.getByLabel("Known at").inputValue(), "2021-07-20");
+  assert.ok(await page.getByLabel("Country", { exact: true }).isChecked());
+  await page.waitForFunction((n) => window.explorer.graph.order === n, before.length);
+  assert.deepEqual((await nodes(page)).sort(), before);
+  return page;
+});
+
+await test("french-switch-translates-the-interface", async (keep) => {
+  const page = keep(await open());
+  await page.getByLabel("Language").selectOption("fr");
+  await page.locator("h1", { hasText: "Explorateur d’attributions" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "fr");
+  assert.ok(await page.getByLabel("Rechercher noms et alias").isVisible());
+  assert.match(await page.locator("#legend-items").innerText(), /Acteur malveillant/);
+  assert.match(page.url(), /lang=fr/);
+  return page;
+});
+
+await test("french-browser-gets-french", async (keep) => {
+  const page = keep(await open("", "fr-FR"));
+  await page.locator("h1", { hasText: "Explorateur d’attributions" }).waitFor();
+  return page;
+});
+
+await test("unreachable-server-is-said-clearly", async (keep) => {
+  const page = keep(await open());
+  await page.route("**/graphql", (route) => route.abort("connectionrefused"));
+  await page.getByLabel("Search names and aliases").fill("apt");
+  await page.locator("#alert", { hasText: "cannot be reached" }).waitFor();
+  return page;
+});
+
+await test("no-results-is-said-clearly", async (keep) => {
+  const page = keep(await open());
+  await page.getByLabel("Search names and aliases").fill("qwertyuiop");
+  await page.locator("#search-list li.empty", { hasText: "No results" }).waitFor();
+  return page;
+});
+
+await test("exports-json-and-csv-with-sources", async (keep) => {
+  const page = keep(await open());
+  for (const [button, pattern] of [["Visible subgraph as JSON", /"sources": \[/], ["Timeline as CSV", /^id,date,end,title,sources\n/]]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: button }).click()]);
+    const path = join(results, download.suggestedFilename());
+    await download.saveAs(path);
+    const { readFile } = await import("node:fs/promises");
+    assert.match(await readFile(path, "utf8"), pattern);
+  }
+  const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Graph as PNG" }).click()]);
+  assert.equal(png.suggestedFilename(), "attribution-graph.png");
+  return page;
+});
+
+await browser.close();
+server.stop();
+console.log(failed ? `${failed} end-to-end test(s) failed` : `all end-to-end tests passed; screenshots in ${results}`);
+process.exit(failed ? 1 : 0);

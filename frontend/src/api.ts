@@ -1,0 +1,67 @@
+// The one way the explorer talks to the server: the public GraphQL API.
+
+export class ApiError extends Error {
+  constructor(message: string, readonly unreachable = false) {
+    super(message);
+  }
+}
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, endpoint = "/graphql"): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch {
+    throw new ApiError("server unreachable", true);
+  }
+  let body: { data?: T; errors?: { message: string }[] };
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`server answered ${res.status}`, res.status >= 500);
+  }
+  if (body.errors?.length) {
+    const msg = body.errors.map((e) => e.message).join("; ");
+    throw new ApiError(msg, msg === "store unavailable");
+  }
+  return body.data as T;
+}
+
+const SOURCE = "id title publisher url published language";
+const ENTITY = `id kind name aliases description start end attributes { key value } sources { ${SOURCE} }`;
+const RELATION = `id type role start end confidence description from { id } to { id } sources { ${SOURCE} }`;
+
+export const SEARCH = `query Search($q: String!) { search(query: $q, first: 10) { matched score entity { id name kind } } }`;
+
+export const NEIGHBORHOOD = `query Neighborhood($ids: [ID!]!, $depth: Int, $filter: GraphFilter, $limit: Int) {
+  neighborhood(ids: $ids, depth: $depth, filter: $filter, limit: $limit) { truncated nodes { ${ENTITY} } edges { ${RELATION} } }
+}`;
+
+export const DETAIL = `query Detail($id: ID!) {
+  entity(id: $id) {
+    ${ENTITY}
+    ... on Country { iso2 iso3 }
+    ... on Organization { orgType }
+    ... on Event { eventType }
+    ... on ThreatActor { mitreAttackId }
+    ... on Malware { mitreAttackId }
+    ... on Vulnerability { cves }
+    ... on Indictment { court caseNumber filed unsealed charges defendants { id name } }
+    relations(first: 500) { ${RELATION} from { id name } to { id name } }
+  }
+}`;
+
+export const PATHS = `query Paths($from: ID!, $to: ID!, $filter: GraphFilter) {
+  paths(from: $from, to: $to, maxLength: 6, first: 3, filter: $filter) {
+    length nodes { ${ENTITY} } edges { ${RELATION} from { id name } to { id name } }
+  }
+}`;
+
+export const TIMELINE = `query Timeline($filter: TimelineFilter) {
+  timeline(filter: $filter, first: 500) { totalCount edges { node { id date end title entity { id } relation { id from { id } to { id } } sources { ${SOURCE} } } } }
+}`;
+
+export const RELATION_TYPES = `{ relationTypes { name meaning } }`;

@@ -1,0 +1,109 @@
+// An accessible autocomplete over names and aliases (ARIA combobox pattern).
+import { gql, SEARCH } from "./api";
+import type { Kind } from "./state";
+
+export interface Hit { matched: string; score: number; entity: { id: string; name: string; kind: Kind } }
+
+export interface ComboboxOptions {
+  input: HTMLInputElement;
+  list: HTMLUListElement;
+  kindLabel: (k: Kind) => string;
+  noResults: () => string;
+  onPick: (hit: Hit) => void;
+  onError: (e: unknown) => void;
+}
+
+export function combobox(o: ComboboxOptions): void {
+  let hits: Hit[] = [];
+  let active = -1;
+  let timer: number | undefined;
+  let seq = 0;
+  o.input.setAttribute("role", "combobox");
+  o.input.setAttribute("aria-autocomplete", "list");
+  o.input.setAttribute("aria-expanded", "false");
+  o.input.setAttribute("aria-controls", o.list.id);
+  o.list.setAttribute("role", "listbox");
+
+  const close = () => {
+    o.list.hidden = true;
+    o.input.setAttribute("aria-expanded", "false");
+    o.input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const render = () => {
+    o.list.replaceChildren();
+    if (hits.length === 0) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = o.noResults();
+      o.list.append(li);
+    }
+    hits.forEach((h, i) => {
+      const li = document.createElement("li");
+      li.id = `${o.list.id}-${i}`;
+      li.setAttribute("role", "option");
+      li.dataset.id = h.entity.id;
+      li.setAttribute("aria-selected", String(i === active));
+      const name = document.createElement("span");
+      name.className = "hit-name";
+      name.textContent = h.entity.name;
+      const kind = document.createElement("span");
+      kind.className = `kind-badge kind-${h.entity.kind}`;
+      kind.textContent = o.kindLabel(h.entity.kind);
+      li.append(name, kind);
+      if (h.matched !== h.entity.name) {
+        const alias = document.createElement("span");
+        alias.className = "hit-alias";
+        alias.textContent = `“${h.matched}”`;
+        li.append(alias);
+      }
+      li.addEventListener("mousedown", (e) => {
+        e.preventDefault();
+        pick(i);
+      });
+      o.list.append(li);
+    });
+    o.list.hidden = false;
+    o.input.setAttribute("aria-expanded", "true");
+    if (active >= 0) o.input.setAttribute("aria-activedescendant", `${o.list.id}-${active}`);
+  };
+  const pick = (i: number) => {
+    const h = hits[i];
+    if (!h) return;
+    o.input.value = h.entity.name;
+    close();
+    o.onPick(h);
+  };
+  o.input.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    const q = o.input.value.trim();
+    if (!q) return close();
+    timer = window.setTimeout(async () => {
+      const mine = ++seq;
+      try {
+        const data = await gql<{ search: Hit[] }>(SEARCH, { q });
+        if (mine !== seq) return;
+        hits = data.search;
+        active = hits.length ? 0 : -1;
+        render();
+      } catch (e) {
+        o.onError(e);
+      }
+    }, 120);
+  });
+  o.input.addEventListener("keydown", (e) => {
+    if (o.list.hidden && e.key !== "Escape") return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!hits.length) return;
+      active = (active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
+      render();
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      pick(Math.max(active, 0));
+    } else if (e.key === "Escape") {
+      close();
+    }
+  });
+  o.input.addEventListener("blur", () => window.setTimeout(close, 100));
+}

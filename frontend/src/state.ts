@@ -1,0 +1,100 @@
+// The explorer's state, and its encoding in the URL so that a view can be shared.
+
+export const KINDS = [
+  "THREAT_ACTOR", "ORGANIZATION", "PERSON", "COUNTRY", "SECTOR", "IP_CATEGORY",
+  "MALWARE", "TECHNIQUE", "VULNERABILITY", "CAMPAIGN", "INDICTMENT", "EVENT",
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface Filter {
+  kinds: Kind[];          // empty: every kind
+  relationTypes: string[]; // empty: every type
+  minConfidence: number | null;
+  from: string;           // PartialDate or ""
+  to: string;
+  knownAt: string;
+}
+
+export interface State {
+  selected: string | null;   // entity id
+  expanded: string[];        // entity ids whose neighbours are shown, in order
+  filter: Filter;
+  path: { from: string; to: string } | null;
+  lang: "en" | "fr" | null;  // null: from the browser
+}
+
+export const DEFAULT_EXPANDED = ["apt40", "apt31", "hafnium"];
+
+export function emptyFilter(): Filter {
+  return { kinds: [], relationTypes: [], minConfidence: null, from: "", to: "", knownAt: "" };
+}
+
+export function defaultState(): State {
+  return { selected: null, expanded: [...DEFAULT_EXPANDED], filter: emptyFilter(), path: null, lang: null };
+}
+
+const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
+
+/** isPartialDate accepts "2021", "2021-07" and "2021-07-19". */
+export function isPartialDate(s: string): boolean {
+  return DATE.test(s);
+}
+
+/** toQuery encodes the state as URL search parameters; defaults are left out. */
+export function toQuery(s: State): string {
+  const p = new URLSearchParams();
+  if (s.selected) p.set("sel", s.selected);
+  if (s.expanded.join(",") !== DEFAULT_EXPANDED.join(",")) p.set("exp", s.expanded.join(","));
+  const f = s.filter;
+  if (f.kinds.length) p.set("kinds", f.kinds.join(","));
+  if (f.relationTypes.length) p.set("types", f.relationTypes.join(","));
+  if (f.minConfidence !== null) p.set("conf", String(f.minConfidence));
+  if (f.from) p.set("from", f.from);
+  if (f.to) p.set("to", f.to);
+  if (f.knownAt) p.set("known", f.knownAt);
+  if (s.path) p.set("path", `${s.path.from},${s.path.to}`);
+  if (s.lang) p.set("lang", s.lang);
+  return p.toString();
+}
+
+const list = (v: string | null) => (v ? v.split(",").filter(Boolean) : []);
+
+/** fromQuery decodes what toQuery wrote; anything malformed is ignored, not trusted. */
+export function fromQuery(query: string): State {
+  const p = new URLSearchParams(query);
+  const s = defaultState();
+  s.selected = p.get("sel") || null;
+  if (p.has("exp")) s.expanded = list(p.get("exp"));
+  s.filter.kinds = list(p.get("kinds")).filter((k): k is Kind => (KINDS as readonly string[]).includes(k));
+  s.filter.relationTypes = list(p.get("types")).filter((t) => /^[A-Z_]+$/.test(t));
+  const conf = Number(p.get("conf"));
+  if (p.has("conf") && Number.isInteger(conf) && conf >= 0 && conf <= 100) s.filter.minConfidence = conf;
+  for (const [key, field] of [["from", "from"], ["to", "to"], ["known", "knownAt"]] as const) {
+    const v = p.get(key) ?? "";
+    if (isPartialDate(v)) s.filter[field] = v;
+  }
+  const path = list(p.get("path"));
+  if (path.length === 2) s.path = { from: path[0], to: path[1] };
+  const lang = p.get("lang");
+  if (lang === "en" || lang === "fr") s.lang = lang;
+  return s;
+}
+
+/** graphFilter is the GraphFilter argument of the API, without empty fields. */
+export function graphFilter(f: Filter): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (f.kinds.length) out.kinds = f.kinds;
+  if (f.relationTypes.length) out.relationTypes = f.relationTypes;
+  if (f.minConfidence !== null) out.minConfidence = f.minConfidence;
+  if (f.from) out.from = f.from;
+  if (f.to) out.to = f.to;
+  if (f.knownAt) out.knownAt = f.knownAt;
+  return out;
+}
+
+/** timelineFilter is the TimelineFilter argument: the graph filter but for relation types. */
+export function timelineFilter(f: Filter): Record<string, unknown> {
+  const out = graphFilter(f);
+  delete out.relationTypes;
+  return out;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { groupByType, interval, mergeSubgraphs, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
+
+const src = { id: "s1", title: "Report, \"quoted\"", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" };
+const entity = (id: string, kind: "THREAT_ACTOR" | "COUNTRY" = "THREAT_ACTOR") =>
+  ({ id, kind, name: id.toUpperCase(), aliases: [], description: null, start: null, end: null, attributes: [], sources: [src] });
+const relation = (id: string, from: string, to: string, type = "TARGETED"): Relation =>
+  ({ id, type, role: null, start: null, end: null, confidence: 85, description: null, from: { id: from }, to: { id: to }, sources: [src] });
+
+describe("graph mapping", () => {
+  it("styles nodes by kind and drops edges to nodes not shown", () => {
+    const sub: Subgraph = { truncated: false, nodes: [entity("apt40"), entity("norway", "COUNTRY")], edges: [relation("r1", "apt40", "norway"), relation("r2", "apt40", "elsewhere")] };
+    const g = toGraph(sub);
+    expect(g.nodes.map((n) => [n.key, n.shape])).toEqual([["apt40", "circle"], ["norway", "square"]]);
+    expect(g.edges).toEqual([{ key: "r1", source: "apt40", target: "norway", label: "TARGETED", confidence: 85 }]);
+    expect(g.nodes[0].size).toBeGreaterThan(4);
+  });
+
+  it("merges subgraphs by id", () => {
+    const a: Subgraph = { truncated: false, nodes: [entity("a"), entity("b")], edges: [relation("r1", "a", "b")] };
+    const b: Subgraph = { truncated: true, nodes: [entity("b"), entity("c")], edges: [relation("r1", "a", "b"), relation("r2", "b", "c")] };
+    const m = mergeSubgraphs([a, b]);
+    expect(m.nodes.map((n) => n.id)).toEqual(["a", "b", "c"]);
+    expect(m.edges.map((e) => e.id)).toEqual(["r1", "r2"]);
+    expect(m.truncated).toBe(true);
+  });
+
+  it("groups relations by type", () => {
+    const groups = groupByType([relation("r1", "a", "b", "USES"), relation("r2", "a", "c", "CHARGES"), relation("r3", "a", "d", "USES")]);
+    expect(groups.map(([t, rs]) => [t, rs.length])).toEqual([["CHARGES", 1], ["USES", 2]]);
+  });
+});
+
+describe("timeline mapping", () => {
+  const item = (id: string, date: string, end: string | null = null): TimelineItem =>
+    ({ id, date, end, title: `<b>${id}</b>`, entity: { id }, relation: null, sources: [src] });
+
+  it("draws each date at its precision", () => {
+    expect(interval("2021")).toMatchObject({ precision: "year", start: new Date("2021-01-01T00:00:00Z"), end: new Date("2022-01-01T00:00:00Z") });
+    expect(interval("2021-02")).toMatchObject({ precision: "month", end: new Date("2021-03-01T00:00:00Z") });
+    const [year, day, span] = timelineView([item("y", "2021"), item("d", "2021-07-19"), item("s", "2011", "2018")]);
+    expect(year).toMatchObject({ type: "range", className: "precision-year", end: new Date("2022-01-01T00:00:00Z") });
+    expect(day).toMatchObject({ type: "point", className: "precision-day" });
+    expect(day.end).toBeUndefined();
+    expect(span).toMatchObject({ type: "range", start: new Date("2011-01-01T00:00:00Z"), end: new Date("2019-01-01T00:00:00Z") });
+    expect(year.content).toBe("&lt;b&gt;y&lt;/b&gt;");
+  });
+
+  it("exports CSV with quoting and sources", () => {
+    const csv = timelineCSV([item("e1", "2021-07-19")]);
+    expect(csv).toBe('id,date,end,title,sources\ne1,2021-07-19,,<b>e1</b>,"Report, ""quoted"", DoJ, 2021-07-19, https://example.org"\n');
+  });
+});

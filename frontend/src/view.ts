@@ -1,0 +1,137 @@
+// Mapping from what the API returns to what the views draw. Pure functions, unit-tested.
+import type { Kind } from "./state";
+
+export interface Source { id: string; title: string; publisher: string | null; url: string | null; published: string | null; language: string | null }
+export interface Attribute { key: string; value: string }
+export interface Entity {
+  id: string; kind: Kind; name: string; aliases: string[]; description: string | null;
+  start: string | null; end: string | null; attributes: Attribute[]; sources: Source[];
+}
+export interface Relation {
+  id: string; type: string; role: string | null; start: string | null; end: string | null;
+  confidence: number | null; description: string | null;
+  from: { id: string; name?: string }; to: { id: string; name?: string }; sources: Source[];
+}
+export interface Subgraph { truncated: boolean; nodes: Entity[]; edges: Relation[] }
+export interface TimelineItem {
+  id: string; date: string; end: string | null; title: string;
+  entity: { id: string } | null; relation: { id: string; from: { id: string }; to: { id: string } } | null; sources: Source[];
+}
+
+export type Shape = "circle" | "square" | "ring";
+
+/** How each kind is drawn: colours that stay apart for common colour blindness, and three shapes. */
+export const KIND_STYLE: Record<Kind, { color: string; shape: Shape }> = {
+  THREAT_ACTOR: { color: "#d62728", shape: "circle" },
+  ORGANIZATION: { color: "#1f77b4", shape: "circle" },
+  PERSON: { color: "#ff7f0e", shape: "circle" },
+  COUNTRY: { color: "#2ca02c", shape: "square" },
+  SECTOR: { color: "#17becf", shape: "square" },
+  IP_CATEGORY: { color: "#bcbd22", shape: "square" },
+  MALWARE: { color: "#9467bd", shape: "ring" },
+  TECHNIQUE: { color: "#8c564b", shape: "ring" },
+  VULNERABILITY: { color: "#e377c2", shape: "ring" },
+  CAMPAIGN: { color: "#7f7f7f", shape: "square" },
+  INDICTMENT: { color: "#393b79", shape: "ring" },
+  EVENT: { color: "#637939", shape: "circle" },
+};
+
+export interface NodeView { key: string; label: string; kind: Kind; color: string; shape: Shape; size: number }
+export interface EdgeView { key: string; source: string; target: string; label: string; confidence: number | null }
+
+/** toGraph maps a subgraph to nodes and edges for the graph view; a node's size grows with its degree. */
+export function toGraph(sub: Subgraph): { nodes: NodeView[]; edges: EdgeView[] } {
+  const degree = new Map<string, number>();
+  for (const e of sub.edges) {
+    degree.set(e.from.id, (degree.get(e.from.id) ?? 0) + 1);
+    degree.set(e.to.id, (degree.get(e.to.id) ?? 0) + 1);
+  }
+  const ids = new Set(sub.nodes.map((n) => n.id));
+  return {
+    nodes: sub.nodes.map((n) => ({
+      key: n.id, label: n.name, kind: n.kind, color: KIND_STYLE[n.kind].color, shape: KIND_STYLE[n.kind].shape,
+      size: 4 + Math.min(12, Math.sqrt(degree.get(n.id) ?? 0) * 2),
+    })),
+    edges: sub.edges
+      .filter((e) => ids.has(e.from.id) && ids.has(e.to.id))
+      .map((e) => ({ key: e.id, source: e.from.id, target: e.to.id, label: e.type, confidence: e.confidence })),
+  };
+}
+
+/** interval is the first and last day a PartialDate covers, as UTC dates; the end is exclusive. */
+export function interval(date: string): { start: Date; end: Date; precision: "year" | "month" | "day" } {
+  const [y, m, d] = date.split("-").map(Number);
+  if (m === undefined) return { start: utc(y, 0, 1), end: utc(y + 1, 0, 1), precision: "year" };
+  if (d === undefined) return { start: utc(y, m - 1, 1), end: utc(y, m, 1), precision: "month" };
+  return { start: utc(y, m - 1, d), end: utc(y, m - 1, d + 1), precision: "day" };
+}
+
+function utc(y: number, m: number, d: number): Date {
+  return new Date(Date.UTC(y, m, d));
+}
+
+export interface TimelineView {
+  id: string; content: string; start: Date; end?: Date; type: "point" | "range";
+  className: string; title: string; entityIds: string[];
+}
+
+/**
+ * timelineView maps timeline items for vis-timeline. A day without an end is a
+ * point; anything vaguer, or with an end, is drawn as the range it covers, so
+ * that "2021" spans the year instead of sitting on 1 January.
+ */
+export function timelineView(items: TimelineItem[]): TimelineView[] {
+  return items.map((it) => {
+    const first = interval(it.date);
+    const last = it.end ? interval(it.end) : first;
+    const isPoint = first.precision === "day" && !it.end;
+    const shown = it.end ? `${it.date} – ${it.end}` : it.date;
+    return {
+      id: it.id, content: escapeHTML(it.title), start: first.start, ...(isPoint ? {} : { end: last.end }),
+      type: isPoint ? "point" : "range", className: `precision-${first.precision}`,
+      title: `${escapeHTML(it.title)} (${shown})`,
+      entityIds: it.entity ? [it.entity.id] : it.relation ? [it.relation.from.id, it.relation.to.id] : [],
+    };
+  });
+}
+
+export function escapeHTML(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** timelineCSV is the timeline as CSV, one row per item, with its sources. */
+export function timelineCSV(items: TimelineItem[]): string {
+  const rows = [["id", "date", "end", "title", "sources"]];
+  for (const it of items) {
+    const sources = it.sources.map((s) => [s.title, s.publisher, s.published, s.url].filter(Boolean).join(", ")).join(" | ");
+    rows.push([it.id, it.date, it.end ?? "", it.title, sources]);
+  }
+  return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
+}
+
+/** subgraphJSON is the visible subgraph with every claim's sources, for export. */
+export function subgraphJSON(sub: Subgraph, filter: unknown): string {
+  return JSON.stringify({ exported: new Date().toISOString(), filter, nodes: sub.nodes, edges: sub.edges }, null, 2);
+}
+
+/** groupByType groups an entity's relations by type, types in name order. */
+export function groupByType(relations: Relation[]): [string, Relation[]][] {
+  const groups = new Map<string, Relation[]>();
+  for (const r of relations) groups.set(r.type, [...(groups.get(r.type) ?? []), r]);
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** mergeSubgraphs unions subgraphs by id. */
+export function mergeSubgraphs(parts: Subgraph[]): Subgraph {
+  const nodes = new Map<string, Entity>();
+  const edges = new Map<string, Relation>();
+  for (const p of parts) {
+    p.nodes.forEach((n) => nodes.set(n.id, n));
+    p.edges.forEach((e) => edges.set(e.id, e));
+  }
+  return { truncated: parts.some((p) => p.truncated), nodes: [...nodes.values()], edges: [...edges.values()] };
+}
