@@ -15,7 +15,7 @@ import (
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
-	"github.com/attribution-explorer/attribution/loaders"
+	"github.com/attribution-explorer/attribution/graph/storetest"
 	"github.com/attribution-explorer/attribution/schema"
 )
 
@@ -28,18 +28,12 @@ const (
 
 // stores returns the stores the examples run on, each loaded with data/.
 func stores(t *testing.T) map[string]graph.Store {
-	b, err := loaders.Curated()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]graph.Store{"memory": memory.New()}
 	for name, s := range extraStores(t) {
 		out[name] = s
 	}
 	for _, s := range out {
-		if err := s.Upsert(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
+		storetest.LoadCurated(t, s)
 	}
 	return out
 }

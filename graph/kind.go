@@ -59,3 +59,13 @@ func (k Kind) onTimeline() bool {
 func (k Kind) String() string { return string(k) }
 
 var _ fmt.Stringer = Kind("")
+
+// HasKind reports whether k is one of kinds.
+func HasKind(kinds []Kind, k Kind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,14 +1,12 @@
 package loaders_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/attribution-explorer/attribution/graph"
-	"github.com/attribution-explorer/attribution/graph/memory"
 	"github.com/attribution-explorer/attribution/loaders"
 )
 
@@ -25,29 +23,6 @@ func TestCuratedDatasetLoads(t *testing.T) {
 		if len(r.Sources) == 0 {
 			t.Errorf("relation %s has no source", r.ID)
 		}
-	}
-}
-
-func TestLoadingTwiceChangesNothing(t *testing.T) {
-	ctx := context.Background()
-	s := memory.New()
-	var counts []graph.Counts
-	for range 2 {
-		b, err := loaders.Curated()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Upsert(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		c, err := s.Counts(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		counts = append(counts, c)
-	}
-	if counts[0] != counts[1] {
-		t.Fatalf("second load changed the counts: %+v then %+v", counts[0], counts[1])
 	}
 }
 

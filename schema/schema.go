@@ -40,21 +40,17 @@ type entityEdge struct {
 	node   graph.Entity
 }
 
-type entityConnection struct {
-	total   int
-	edges   []entityEdge
-	hasNext bool
+// connection is one page of a list: its edges ([]entityEdge or
+// []timelineEdge), how many there are in all, and what comes next.
+type connection struct {
+	total int
+	edges any
+	page  pageInfo
 }
 
 type timelineEdge struct {
 	cursor string
 	node   graph.TimelineItem
-}
-
-type timelineConnection struct {
-	total   int
-	edges   []timelineEdge
-	hasNext bool
 }
 
 type pageInfo struct {
@@ -78,17 +74,14 @@ func New(store graph.Store) (*Schema, error) {
 		"cursor": field(graphql.NewNonNull(graphql.String), "", func(e entityEdge) any { return e.cursor }),
 		"node":   field(graphql.NewNonNull(t.entity), "", func(e entityEdge) any { return e.node }),
 	}})
-	entityConn := graphql.NewObject(graphql.ObjectConfig{Name: "EntityConnection", Fields: graphql.Fields{
-		"totalCount": field(graphql.NewNonNull(graphql.Int), "", func(c entityConnection) any { return c.total }),
-		"edges":      field(nonNullList(entityEdgeType), "", func(c entityConnection) any { return c.edges }),
-		"pageInfo": field(graphql.NewNonNull(pageInfoType), "", func(c entityConnection) any {
-			p := pageInfo{hasNext: c.hasNext}
-			if n := len(c.edges); n > 0 {
-				p.end = c.edges[n-1].cursor
-			}
-			return p
-		}),
-	}})
+	connectionType := func(name string, edge *graphql.Object) *graphql.Object {
+		return graphql.NewObject(graphql.ObjectConfig{Name: name, Fields: graphql.Fields{
+			"totalCount": field(graphql.NewNonNull(graphql.Int), "", func(c connection) any { return c.total }),
+			"edges":      field(nonNullList(edge), "", func(c connection) any { return c.edges }),
+			"pageInfo":   field(graphql.NewNonNull(pageInfoType), "", func(c connection) any { return c.page }),
+		}})
+	}
+	entityConn := connectionType("EntityConnection", entityEdgeType)
 	item := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "TimelineItem",
 		Description: "One dated thing on the timeline: an entity with a date (event, indictment, campaign) or a dated relation.",
@@ -119,17 +112,7 @@ func New(store graph.Store) (*Schema, error) {
 		"cursor": field(graphql.NewNonNull(graphql.String), "", func(e timelineEdge) any { return e.cursor }),
 		"node":   field(graphql.NewNonNull(item), "", func(e timelineEdge) any { return e.node }),
 	}})
-	timelineConn := graphql.NewObject(graphql.ObjectConfig{Name: "TimelineConnection", Fields: graphql.Fields{
-		"totalCount": field(graphql.NewNonNull(graphql.Int), "", func(c timelineConnection) any { return c.total }),
-		"edges":      field(nonNullList(timelineEdgeType), "", func(c timelineConnection) any { return c.edges }),
-		"pageInfo": field(graphql.NewNonNull(pageInfoType), "", func(c timelineConnection) any {
-			p := pageInfo{hasNext: c.hasNext}
-			if n := len(c.edges); n > 0 {
-				p.end = c.edges[n-1].cursor
-			}
-			return p
-		}),
-	}})
+	timelineConn := connectionType("TimelineConnection", timelineEdgeType)
 	subgraph := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Subgraph",
 		Description: "Nodes and edges ready for a graph view. truncated is true when a limit cut the result.",
@@ -328,9 +311,13 @@ func (r *rootResolvers) entities(p graphql.ResolveParams) (any, error) {
 	}
 	l := loaderFrom(p.Context)
 	l.prime(page.Entities...)
-	c := entityConnection{total: page.Total, hasNext: page.HasNext}
+	edges := []entityEdge{}
 	for _, e := range page.Entities {
-		c.edges = append(c.edges, entityEdge{cursor: encodeCursor("e", e.ID), node: e})
+		edges = append(edges, entityEdge{cursor: encodeCursor("e", e.ID), node: e})
+	}
+	c := connection{total: page.Total, edges: edges, page: pageInfo{hasNext: page.HasNext}}
+	if n := len(edges); n > 0 {
+		c.page.end = edges[n-1].cursor
 	}
 	return c, loaderFrom(p.Context).count(len(page.Entities))
 }
@@ -391,9 +378,13 @@ func (r *rootResolvers) timeline(p graphql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := timelineConnection{total: page.Total, hasNext: page.HasNext}
+	edges := []timelineEdge{}
 	for i, it := range page.Items {
-		c.edges = append(c.edges, timelineEdge{cursor: timelineCursor(q.Offset + i + 1), node: it})
+		edges = append(edges, timelineEdge{cursor: timelineCursor(q.Offset + i + 1), node: it})
+	}
+	c := connection{total: page.Total, edges: edges, page: pageInfo{hasNext: page.HasNext}}
+	if n := len(edges); n > 0 {
+		c.page.end = edges[n-1].cursor
 	}
 	return c, loaderFrom(p.Context).count(len(page.Items))
 }

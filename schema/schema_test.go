@@ -9,7 +9,7 @@ import (
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
-	"github.com/attribution-explorer/attribution/loaders"
+	"github.com/attribution-explorer/attribution/graph/storetest"
 	"github.com/attribution-explorer/attribution/schema"
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
@@ -18,18 +18,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the SDL snapshot and example outputs")
 
 // curated returns a memory store loaded with the curated dataset.
-func curated(t testing.TB) graph.Store {
-	t.Helper()
-	b, err := loaders.Curated()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := memory.New()
-	if err := s.Upsert(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func curated(t testing.TB) graph.Store { return storetest.LoadCurated(t, memory.New()) }
 
 func newSchema(t testing.TB, s graph.Store) *schema.Schema {
 	t.Helper()

@@ -14,7 +14,7 @@ import (
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
-	"github.com/attribution-explorer/attribution/loaders"
+	"github.com/attribution-explorer/attribution/graph/storetest"
 	"github.com/attribution-explorer/attribution/schema"
 	"github.com/attribution-explorer/attribution/server"
 )
@@ -27,15 +27,7 @@ type pingStore struct {
 func (p *pingStore) Ping(context.Context) error { return p.err }
 
 func newServer(t *testing.T) (*httptest.Server, *pingStore) {
-	b, err := loaders.Curated()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := memory.New()
-	if err := m.Upsert(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	store := &pingStore{Store: m}
+	store := &pingStore{Store: storetest.LoadCurated(t, memory.New())}
 	sc, err := schema.New(store)
 	if err != nil {
 		t.Fatal(err)

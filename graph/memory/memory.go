@@ -178,27 +178,14 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	var hits []graph.SearchHit
 	for _, id := range s.ids {
 		e := s.entities[id]
-		if len(q.Kinds) > 0 && !hasKind(q.Kinds, e.Kind) {
+		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, e.Kind) {
 			continue
 		}
 		if score, matched := textmatch.BestTokens(query, e.labels, e.Name, e.Aliases); score > 0 {
 			hits = append(hits, graph.SearchHit{Entity: e.Entity, Score: score, Matched: matched})
 		}
 	}
-	graph.SortHits(hits)
-	if len(hits) > q.Limit {
-		hits = hits[:q.Limit]
-	}
-	return hits, nil
-}
-
-func hasKind(kinds []graph.Kind, k graph.Kind) bool {
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
+	return graph.TopHits(hits, q.Limit), nil
 }
 
 func (s *Store) List(ctx context.Context, q graph.ListQuery) (graph.EntityPage, error) {
@@ -210,7 +197,7 @@ func (s *Store) List(ctx context.Context, q graph.ListQuery) (graph.EntityPage, 
 	page := graph.EntityPage{Entities: []graph.Entity{}}
 	for _, id := range s.ids {
 		e := s.entities[id]
-		if len(q.Kinds) > 0 && !hasKind(q.Kinds, e.Kind) {
+		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, e.Kind) {
 			continue
 		}
 		page.Total++
@@ -299,19 +286,15 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	sub := graph.Subgraph{Entities: []graph.Entity{}, Relations: []graph.Relation{}}
-	in := map[string]bool{}
-	var frontier []string
+	var seeds []string
 	for _, id := range sortedUnique(q.IDs) {
-		if _, ok := s.entities[id]; !ok {
-			continue
+		if _, ok := s.entities[id]; ok {
+			seeds = append(seeds, id)
 		}
-		if len(in) == q.Limit {
-			sub.Truncated = true
-			break
-		}
-		in[id] = true
-		frontier = append(frontier, id)
 	}
+	in := map[string]bool{}
+	frontier, truncated := graph.Admit(in, seeds, q.Limit)
+	sub.Truncated = truncated
 	keep := s.keepsEntity(&q.Filter)
 	for level := 0; level < q.Depth && len(frontier) > 0 && !sub.Truncated; level++ {
 		next := map[string]bool{}
@@ -322,15 +305,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 				}
 			})
 		}
-		frontier = frontier[:0]
-		for _, id := range sortedKeys(next) {
-			if len(in) == q.Limit {
-				sub.Truncated = true
-				break
-			}
-			in[id] = true
-			frontier = append(frontier, id)
-		}
+		frontier, sub.Truncated = graph.Admit(in, sortedKeys(next), q.Limit)
 	}
 	maxEdges := graph.EdgesPerNode * q.Limit
 	edges := map[string]bool{}
@@ -454,7 +429,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 		if e.Start.IsZero() || !graph.OnTimeline(e.Kind) {
 			continue
 		}
-		if len(q.Kinds) > 0 && !hasKind(q.Kinds, e.Kind) {
+		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, e.Kind) {
 			continue
 		}
 		if !q.Window.Overlaps(e.Start, e.End) || !graph.KnownBy(e.known, q.KnownAt) {
@@ -471,7 +446,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 			continue
 		}
 		from, to := s.entities[r.From], s.entities[r.To]
-		if len(q.Kinds) > 0 && !hasKind(q.Kinds, from.Kind) && !hasKind(q.Kinds, to.Kind) {
+		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, from.Kind) && !graph.HasKind(q.Kinds, to.Kind) {
 			continue
 		}
 		if !q.Window.Overlaps(r.Start, r.End) || !graph.KnownBy(r.known, q.KnownAt) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/neo4j"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 	"github.com/attribution-explorer/attribution/loaders"
@@ -11,30 +12,20 @@ import (
 
 // BenchmarkLoadCurated is the time to load data/ into an empty Neo4j.
 func BenchmarkLoadCurated(b *testing.B) {
-	ctx := context.Background()
-	s := neo4j.OpenForTest(b)
 	batch, err := loaders.Curated()
 	if err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		b.StopTimer()
-		if err := s.DeleteAll(ctx); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		if err := s.Upsert(ctx, batch); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchLoad(b, batch)
 }
 
 // BenchmarkLoadRandom is the time to load a random graph of
 // storetest.BenchGraphSize entities and three times as many relations.
-func BenchmarkLoadRandom(b *testing.B) {
+func BenchmarkLoadRandom(b *testing.B) { benchLoad(b, storetest.BenchGraph()) }
+
+func benchLoad(b *testing.B, batch graph.Batch) {
 	ctx := context.Background()
 	s := neo4j.OpenForTest(b)
-	batch := storetest.BenchGraph()
 	for b.Loop() {
 		b.StopTimer()
 		if err := s.DeleteAll(ctx); err != nil {

@@ -151,3 +151,12 @@ func rel(rec *driver.Record, key string) map[string]any {
 	r, _ := v.(driver.Relationship)
 	return r.Props
 }
+
+// column is one field of every record.
+func column[T any](recs []*driver.Record, key string) []T {
+	out := make([]T, len(recs))
+	for i, r := range recs {
+		out[i] = value[T](r, key)
+	}
+	return out
+}

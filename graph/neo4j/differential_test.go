@@ -11,7 +11,6 @@ import (
 	"github.com/attribution-explorer/attribution/graph/memory"
 	"github.com/attribution-explorer/attribution/graph/neo4j"
 	"github.com/attribution-explorer/attribution/graph/storetest"
-	"github.com/attribution-explorer/attribution/loaders"
 )
 
 // TestDifferential loads one random graph into both stores and asks both the
@@ -183,29 +182,4 @@ func size(answer any) int {
 		return len(a.Items)
 	}
 	panic(fmt.Sprintf("unknown answer %T", answer))
-}
-
-// TestLoadingCuratedTwice loads data/ twice: the counts stay the same.
-func TestLoadingCuratedTwice(t *testing.T) {
-	ctx := context.Background()
-	s := neo4j.OpenForTest(t)
-	b, err := loaders.Curated()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var counts []graph.Counts
-	for range 2 {
-		if err := s.Upsert(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		c, err := s.Counts(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		counts = append(counts, c)
-	}
-	want := graph.Counts{Entities: len(b.Entities), Relations: len(b.Relations), Sources: len(b.Sources)}
-	if counts[0] != want || counts[1] != want {
-		t.Fatalf("loading twice gave %+v then %+v; want %+v both times", counts[0], counts[1], want)
-	}
 }

@@ -71,11 +71,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 			hits = append(hits, graph.SearchHit{Entity: e, Score: score, Matched: matched})
 		}
 	}
-	graph.SortHits(hits)
-	if len(hits) > q.Limit {
-		hits = hits[:q.Limit]
-	}
-	return hits, nil
+	return graph.TopHits(hits, q.Limit), nil
 }
 
 func (s *Store) List(ctx context.Context, q graph.ListQuery) (graph.EntityPage, error) {

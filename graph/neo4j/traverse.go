@@ -52,16 +52,8 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 		return sub, err
 	}
 	in := map[string]bool{}
-	var frontier []string
-	for _, r := range seeds {
-		if len(in) == q.Limit {
-			sub.Truncated = true
-			break
-		}
-		id := value[string](r, "id")
-		in[id] = true
-		frontier = append(frontier, id)
-	}
+	frontier, truncated := graph.Admit(in, column[string](seeds, "id"), q.Limit)
+	sub.Truncated = truncated
 	params := filterParams(q.Filter)
 	for level := 0; level < q.Depth && len(frontier) > 0 && !sub.Truncated; level++ {
 		params["frontier"] = frontier
@@ -73,19 +65,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 		if err != nil {
 			return sub, err
 		}
-		frontier = frontier[:0]
-		for _, r := range recs {
-			id := value[string](r, "id")
-			if in[id] {
-				continue
-			}
-			if len(in) == q.Limit {
-				sub.Truncated = true
-				break
-			}
-			in[id] = true
-			frontier = append(frontier, id)
-		}
+		frontier, sub.Truncated = graph.Admit(in, column[string](recs, "id"), q.Limit)
 	}
 	ids := make([]string, 0, len(in))
 	for id := range in {
@@ -179,7 +159,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 	}
 	var onTimeline []string
 	for _, k := range graph.Kinds {
-		if graph.OnTimeline(k) && (len(q.Kinds) == 0 || containsKind(q.Kinds, k)) {
+		if graph.OnTimeline(k) && (len(q.Kinds) == 0 || graph.HasKind(q.Kinds, k)) {
 			onTimeline = append(onTimeline, string(k))
 		}
 	}
@@ -224,13 +204,4 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 	}
 	page.HasNext = q.Offset+len(page.Items) < page.Total
 	return page, nil
-}
-
-func containsKind(ks []graph.Kind, k graph.Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }

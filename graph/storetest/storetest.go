@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Timeline", testTimeline},
 		{"Limits", testLimits},
 		{"Upsert", testUpsert},
+		{"LoadCuratedTwice", testLoadCuratedTwice},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
