@@ -32,7 +32,7 @@ neo4j-down:
 
 # The 5,000-node graph benchmark in headless Chromium; see docs/benchmarks.md.
 bench-frontend: build
-	cd frontend && node e2e/bench.mjs
+	cd frontend && npm run --silent bench
 
 # Benchmarks of both stores (starts Neo4j unless NEO4J_URI names one); see docs/benchmarks.md.
 bench:

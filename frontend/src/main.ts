@@ -167,6 +167,8 @@ class Explorer {
     for (const e of view.edges) {
       this.graph.addDirectedEdgeWithKey(e.key, e.source, e.target, { label: e.label, size: 1.5, color: "#9aa3ad", confidence: e.confidence });
     }
+    // Large graphs pan and zoom more smoothly without their edges while moving.
+    this.renderer.setSetting("hideEdgesOnMove", this.graph.size > 2000);
     const status = $("#graph-status");
     status.textContent = count === 0 ? this.t.emptyGraph : sub.truncated ? this.t.truncated : "";
     status.hidden = !status.textContent;
