@@ -182,6 +182,58 @@ await test("exports-json-and-csv-with-sources", async (keep) => {
   return page;
 });
 
+await test("timeline-and-graph-select-each-other", async (keep) => {
+  const page = keep(await open());
+  await page.evaluate(() => window.explorer.timeline.setWindow(new Date("2021-07-15T00:00:00Z"), new Date("2021-07-25T00:00:00Z"), { animation: false }));
+  await page.locator(".vis-item", { hasText: "ANSSI alert" }).first().click();
+  await page.locator("#detail-name", { hasText: "ANSSI alert" }).waitFor();
+  assert.match(page.url(), /sel=anssi-alert-apt31-2021/);
+  await page.getByLabel("Search names and aliases").fill("hafnium");
+  await page.locator("#search-list [role=option]").first().waitFor();
+  await page.getByLabel("Search names and aliases").press("Enter");
+  await page.locator("#detail-name", { hasText: "HAFNIUM" }).waitFor();
+  const selected = await page.evaluate(() => window.explorer.timeline.getSelection());
+  assert.ok(selected.includes("entity:hafnium-joint-attribution-2021") || selected.some((id) => id.startsWith("relation:hafnium")),
+    `the timeline did not select HAFNIUM's items: ${selected}`);
+  return page;
+});
+
+await test("keyboard-search-and-escape", async (keep) => {
+  const page = keep(await open());
+  await page.locator("body").press("/");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "search");
+  await page.keyboard.type("apt");
+  await page.locator("#search-list [role=option]").nth(1).waitFor();
+  await page.keyboard.press("ArrowDown");
+  const active = await page.getByLabel("Search names and aliases").getAttribute("aria-activedescendant");
+  const name = await page.locator(`#${active} .hit-name`).innerText();
+  await page.keyboard.press("Enter");
+  await page.locator("#detail-name", { hasText: name }).waitFor();
+  await page.locator("#graph").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Escape");
+  await page.locator("#detail-body .hint").waitFor();
+  return page;
+});
+
+await test("dragging-a-node-moves-it", async (keep) => {
+  const page = keep(await open());
+  await page.waitForFunction(() => document.body.dataset.layout === "settled");
+  const where = () => page.evaluate(() => {
+    const { graph, renderer } = window.explorer;
+    const p = renderer.graphToViewport(graph.getNodeAttributes("apt40"));
+    const box = document.querySelector("#graph").getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  });
+  const from = await where();
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + 8 * i, from.y + 5 * i);
+  await page.mouse.up();
+  const to = await where();
+  assert.ok(Math.abs(to.x - from.x - 80) < 15 && Math.abs(to.y - from.y - 50) < 15, `apt40 moved from ${JSON.stringify(from)} to ${JSON.stringify(to)}`);
+  return page;
+});
+
 await browser.close();
 server.stop();
 console.log(failed ? `${failed} end-to-end test(s) failed` : `all end-to-end tests passed; screenshots in ${results}`);

@@ -104,7 +104,8 @@ var schemaStatements = []string{
 func (s *Store) ensureSchema(ctx context.Context) error {
 	for _, stmt := range schemaStatements {
 		if _, err := driver.ExecuteQuery(ctx, s.driver, stmt, nil, driver.EagerResultTransformer,
-			driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithWritersRouting()); err != nil {
+			driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithWritersRouting(),
+			driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(writeTimeout))); err != nil {
 			return fmt.Errorf("neo4j: creating the schema (%s): %w", strings.Fields(stmt)[2], mapError(err))
 		}
 	}
