@@ -234,6 +234,17 @@ await test("dragging-a-node-moves-it", async (keep) => {
   return page;
 });
 
+await test("known-at-marks-claims-not-yet-public", async (keep) => {
+  const page = keep(await open("?sel=apt31&known=2021-01-01"));
+  await page.locator("#detail-name", { hasText: "APT31" }).waitFor();
+  const later = page.locator("#detail-body li.claim.later");
+  assert.ok((await later.count()) > 0, "no claim is marked as not yet public on 2021-01-01");
+  assert.match(await later.first().innerText(), /not yet public/);
+  const early = page.locator("#detail-body li.claim:not(.later)", { hasText: "International business community" });
+  assert.equal(await early.count(), 1, "Microsoft's 2020 claim should be public on 2021-01-01");
+  return page;
+});
+
 await browser.close();
 server.stop();
 console.log(failed ? `${failed} end-to-end test(s) failed` : `all end-to-end tests passed; screenshots in ${results}`);

@@ -45,6 +45,7 @@ const en = {
   language: "Language",
   copyLink: "Copy link to this view",
   copied: "Link copied",
+  notYetPublic: "not yet public on the “known at” date",
   kind: {
     THREAT_ACTOR: "Threat actor", ORGANIZATION: "Organization", PERSON: "Person", COUNTRY: "Country",
     SECTOR: "Sector", IP_CATEGORY: "Stolen IP", MALWARE: "Malware", TECHNIQUE: "Technique",
@@ -98,6 +99,7 @@ const fr: Messages = {
   language: "Langue",
   copyLink: "Copier le lien de cette vue",
   copied: "Lien copié",
+  notYetPublic: "pas encore public à la date « connu au »",
   kind: {
     THREAT_ACTOR: "Acteur malveillant", ORGANIZATION: "Organisation", PERSON: "Personne", COUNTRY: "Pays",
     SECTOR: "Secteur", IP_CATEGORY: "PI volée", MALWARE: "Logiciel malveillant", TECHNIQUE: "Technique",

@@ -14,7 +14,7 @@ import { combobox } from "./search";
 import { browserLang, messages, type Lang } from "./i18n";
 import { defaultState, fromQuery, graphFilter, isPartialDate, KINDS, timelineFilter, toQuery, type Kind, type State } from "./state";
 import {
-  escapeHTML, groupByType, KIND_STYLE, mergeSubgraphs, subgraphJSON, timelineCSV, timelineView, toGraph,
+  escapeHTML, groupByType, KIND_STYLE, publicBy, mergeSubgraphs, subgraphJSON, timelineCSV, timelineView, toGraph,
   type Entity, type Relation, type Source, type Subgraph, type TimelineItem, type TimelineView,
 } from "./view";
 
@@ -330,24 +330,26 @@ class Explorer {
     }
     const dates = [e.start, e.end].filter(Boolean).join(" – ");
     const groups = groupByType(e.relations);
+    const known = this.state.filter.knownAt;
     panel.innerHTML = `
       <h2 id="detail-name">${escapeHTML(e.name)}</h2>
       <p><span class="kind-badge kind-${e.kind}">${escapeHTML(t.kind[e.kind])}</span> ${dates ? `<span class="dates">${escapeHTML(dates)}</span>` : ""}</p>
       ${e.aliases.length ? `<p><strong>${t.aliases}:</strong> ${e.aliases.map(escapeHTML).join(", ")}</p>` : ""}
       ${e.description ? `<p>${escapeHTML(e.description)}</p>` : ""}
       ${fields.length ? `<dl>${fields.map(([k, v]) => `<dt>${escapeHTML(k)}</dt><dd>${escapeHTML(v)}</dd>`).join("")}</dl>` : ""}
-      <details><summary>${t.sources} (${e.sources.length})</summary>${sourceList(e.sources)}</details>
+      <details><summary>${t.sources} (${e.sources.length})</summary>${sourceList(e.sources, known, t.notYetPublic)}</details>
       <button type="button" class="expand" data-id="${escapeHTML(e.id)}">${t.expand}</button>
       <h3>${t.relations} (${e.relations.length})</h3>
       ${groups.map(([type, rels]) => `
         <section class="rel-group"><h4>${escapeHTML(type)} (${rels.length})</h4><ul>
-        ${rels.map((r) => `<li class="claim">
+        ${rels.map((r) => `<li class="claim${publicBy(r.sources, known) ? "" : " later"}">
+          ${publicBy(r.sources, known) ? "" : `<span class="later-note">${escapeHTML(t.notYetPublic)}</span>`}
           <a href="#" data-goto="${escapeHTML(r.from.id === e!.id ? r.to.id : r.from.id)}">${escapeHTML(r.from.id === e!.id ? `→ ${r.to.name}` : `← ${r.from.name}`)}</a>
           ${r.role ? `<em>(${escapeHTML(r.role)})</em>` : ""}
           ${r.start ? `<span class="dates">${escapeHTML([r.start, r.end].filter(Boolean).join(" – "))}</span>` : ""}
           <span class="confidence">${r.confidence === null ? t.noConfidence : `${t.confidence} ${r.confidence}`}</span>
           ${r.description ? `<div class="desc">${escapeHTML(r.description)}</div>` : ""}
-          ${sourceList(r.sources)}
+          ${sourceList(r.sources, known, t.notYetPublic)}
         </li>`).join("")}
         </ul></section>`).join("")}`;
     panel.querySelector<HTMLButtonElement>("button.expand")?.addEventListener("click", () => this.expand(e!.id));
@@ -566,8 +568,9 @@ class Explorer {
   }
 }
 
-function sourceList(sources: Source[]): string {
-  return `<ul class="sources">${sources.map((s) => `<li class="source">
+/** sourceList lists sources; those published after knownAt are marked as such. */
+function sourceList(sources: Source[], knownAt = "", later = ""): string {
+  return `<ul class="sources">${sources.map((s) => `<li class="source${publicBy([s], knownAt) ? "" : " later"}"${publicBy([s], knownAt) ? "" : ` title="${escapeHTML(later)}"`}>
     ${s.url ? `<a href="${escapeHTML(s.url)}" target="_blank" rel="noopener noreferrer">${escapeHTML(s.title)}</a>` : escapeHTML(s.title)}
     <span class="meta">${[s.publisher, s.published, s.language].filter(Boolean).map((x) => escapeHTML(x!)).join(" · ")}</span></li>`).join("")}</ul>`;
 }

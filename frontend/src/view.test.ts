@@ -51,3 +51,15 @@ describe("timeline mapping", () => {
     expect(csv).toBe('id,date,end,title,sources\ne1,2021-07-19,,<b>e1</b>,"Report, ""quoted"", DoJ, 2021-07-19, https://example.org"\n');
   });
 });
+
+describe("known at", () => {
+  const dated = (published: string | null) => ({ ...src, published });
+  it("follows the server's rule", async () => {
+    const { publicBy } = await import("./view");
+    expect(publicBy([dated("2021-07")], "2021-07-20")).toBe(true);
+    expect(publicBy([dated("2021-07-21")], "2021-07-20")).toBe(false);
+    expect(publicBy([dated("2021-07-21"), dated("2020")], "2021-01")).toBe(true);
+    expect(publicBy([dated(null)], "2030")).toBe(false);
+    expect(publicBy([dated(null)], "")).toBe(true);
+  });
+});

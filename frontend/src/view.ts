@@ -135,3 +135,15 @@ export function mergeSubgraphs(parts: Subgraph[]): Subgraph {
   }
   return { truncated: parts.some((p) => p.truncated), nodes: [...nodes.values()], edges: [...edges.values()] };
 }
+
+/**
+ * publicBy reports whether a claim with these sources was public by the
+ * "known at" date: one of its sources was published on or before its last
+ * day (a source dated "2021-07" may have been public on 2021-07-20). The rule
+ * is the server's (graph.KnownBy); an empty knownAt keeps everything.
+ */
+export function publicBy(sources: Source[], knownAt: string): boolean {
+  if (!knownAt) return true;
+  const limit = interval(knownAt).end.getTime();
+  return sources.some((s) => !!s.published && interval(s.published).start.getTime() < limit);
+}
