@@ -46,6 +46,10 @@ const en = {
   copyLink: "Copy link to this view",
   copied: "Link copied",
   notYetPublic: "not yet public on the “known at” date",
+  field: {
+    orgType: "Type", eventType: "Event type", iso2: "ISO 3166", mitreAttackId: "MITRE ATT&CK", court: "Court",
+    filed: "Filed", unsealed: "Unsealed", caseNumber: "Case number", cves: "CVEs", charges: "Charges",
+  } as Record<string, string>,
   kind: {
     THREAT_ACTOR: "Threat actor", ORGANIZATION: "Organization", PERSON: "Person", COUNTRY: "Country",
     SECTOR: "Sector", IP_CATEGORY: "Stolen IP", MALWARE: "Malware", TECHNIQUE: "Technique",
@@ -100,6 +104,10 @@ const fr: Messages = {
   copyLink: "Copier le lien de cette vue",
   copied: "Lien copié",
   notYetPublic: "pas encore public à la date « connu au »",
+  field: {
+    orgType: "Type", eventType: "Type d’événement", iso2: "ISO 3166", mitreAttackId: "MITRE ATT&CK", court: "Tribunal",
+    filed: "Déposé", unsealed: "Rendu public", caseNumber: "Numéro d’affaire", cves: "CVE", charges: "Chefs d’accusation",
+  },
   kind: {
     THREAT_ACTOR: "Acteur malveillant", ORGANIZATION: "Organisation", PERSON: "Personne", COUNTRY: "Pays",
     SECTOR: "Secteur", IP_CATEGORY: "PI volée", MALWARE: "Logiciel malveillant", TECHNIQUE: "Technique",

@@ -319,14 +319,10 @@ class Explorer {
     if (!e || this.state.selected !== id) return;
     const t = this.t;
     const fields: [string, string][] = [];
-    for (const [key, label] of [["orgType", "orgType"], ["eventType", "eventType"], ["iso2", "ISO 3166"], ["mitreAttackId", "MITRE ATT&CK"],
-      ["court", "court"], ["filed", "filed"], ["unsealed", "unsealed"], ["caseNumber", "case"]] as const) {
+    for (const key of ["orgType", "eventType", "iso2", "mitreAttackId", "court", "caseNumber", "filed", "unsealed", "cves", "charges"]) {
       const v = e[key];
-      if (typeof v === "string" && v) fields.push([label, key === "iso2" ? `${v} / ${e.iso3 ?? ""}` : v]);
-    }
-    for (const key of ["cves", "charges"]) {
-      const v = e[key];
-      if (Array.isArray(v) && v.length) fields.push([key, v.join("; ")]);
+      const text = Array.isArray(v) ? v.join("; ") : typeof v === "string" ? (key === "iso2" ? `${v} / ${e.iso3 ?? ""}` : v) : "";
+      if (text) fields.push([t.field[key], text]);
     }
     const dates = [e.start, e.end].filter(Boolean).join(" – ");
     const groups = groupByType(e.relations);
