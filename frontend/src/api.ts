@@ -61,7 +61,7 @@ export const PATHS = `query Paths($from: ID!, $to: ID!, $filter: GraphFilter) {
 }`;
 
 export const TIMELINE = `query Timeline($filter: TimelineFilter) {
-  timeline(filter: $filter, first: 500) { totalCount edges { node { id date end title entity { id } relation { id from { id } to { id } } sources { ${SOURCE} } } } }
+  timeline(filter: $filter, first: 500) { totalCount edges { node { id date end title entity { id kind } relation { id from { id } to { id } } sources { ${SOURCE} } } } }
 }`;
 
 export const RELATION_TYPES = `{ relationTypes { name meaning } }`;

@@ -46,6 +46,7 @@ const en = {
   copyLink: "Copy link to this view",
   copied: "Link copied",
   notYetPublic: "not yet public on the “known at” date",
+  groups: { events: "Events and legal actions", campaigns: "Campaigns", claims: "Dated claims" } as Record<string, string>,
   field: {
     orgType: "Type", eventType: "Event type", iso2: "ISO 3166", mitreAttackId: "MITRE ATT&CK", court: "Court",
     filed: "Filed", unsealed: "Unsealed", caseNumber: "Case number", cves: "CVEs", charges: "Charges",
@@ -104,6 +105,7 @@ const fr: Messages = {
   copyLink: "Copier le lien de cette vue",
   copied: "Lien copié",
   notYetPublic: "pas encore public à la date « connu au »",
+  groups: { events: "Événements et actions en justice", campaigns: "Campagnes", claims: "Affirmations datées" },
   field: {
     orgType: "Type", eventType: "Type d’événement", iso2: "ISO 3166", mitreAttackId: "MITRE ATT&CK", court: "Tribunal",
     filed: "Déposé", unsealed: "Rendu public", caseNumber: "Numéro d’affaire", cves: "CVE", charges: "Chefs d’accusation",

@@ -14,7 +14,7 @@ import { combobox } from "./search";
 import { browserLang, messages, type Lang } from "./i18n";
 import { defaultState, fromQuery, graphFilter, isPartialDate, KINDS, timelineFilter, toQuery, type Kind, type State } from "./state";
 import {
-  escapeHTML, groupByType, KIND_STYLE, publicBy, mergeSubgraphs, subgraphJSON, timelineCSV, timelineView, toGraph,
+  escapeHTML, groupByType, KIND_STYLE, publicBy, TIMELINE_GROUPS, mergeSubgraphs, subgraphJSON, timelineCSV, timelineView, toGraph,
   type Entity, type Relation, type Source, type Subgraph, type TimelineItem, type TimelineView,
 } from "./view";
 
@@ -36,6 +36,7 @@ class Explorer {
   layoutTimer: number | undefined;
   timeline: Timeline;
   items = new DataSet<TimelineView>();
+  groups = new DataSet<{ id: string; content: string; order: number }>();
   timelineItems: TimelineItem[] = [];
   sub: Subgraph = { truncated: false, nodes: [], edges: [] };
   pathNodes = new Set<string>();
@@ -66,9 +67,10 @@ class Explorer {
       edgeReducer: (edge, data) => this.edgeStyle(edge, data),
     });
     this.timeline = new Timeline($("#timeline"), this.items, {
-      height: "190px", stack: true, selectable: true, zoomKey: "ctrlKey",
-      tooltip: { followMouse: true }, orientation: "top",
+      height: "220px", stack: true, selectable: true, zoomKey: "ctrlKey",
+      tooltip: { followMouse: true }, orientation: "top", groupOrder: "order",
     });
+    this.timeline.setGroups(this.groups);
     this.bindGraph();
     this.bindTimeline();
     this.bindControls();
@@ -544,6 +546,7 @@ class Explorer {
     document.querySelectorAll<HTMLInputElement>("[data-i18n-placeholder]").forEach((el) => {
       el.placeholder = (this.t as Record<string, unknown>)[el.dataset.i18nPlaceholder!] as string;
     });
+    this.groups.update(TIMELINE_GROUPS.map((id, order) => ({ id, order, content: escapeHTML(this.t.groups[id]) })));
     $("#legend-items").innerHTML = KINDS.map((k) => `<li><span class="swatch shape-${KIND_STYLE[k].shape}" style="--c:${KIND_STYLE[k].color}"></span>${escapeHTML(this.t.kind[k])}</li>`).join("");
   }
 

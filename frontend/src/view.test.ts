@@ -44,6 +44,9 @@ describe("timeline mapping", () => {
     expect(day.end).toBeUndefined();
     expect(span).toMatchObject({ type: "range", start: new Date("2011-01-01T00:00:00Z"), end: new Date("2019-01-01T00:00:00Z") });
     expect(year.content).toBe("&lt;b&gt;y&lt;/b&gt;");
+    expect(year.group).toBe("events");
+    const [claim] = timelineView([{ ...item("r", "2021"), entity: null, relation: { id: "r", from: { id: "a" }, to: { id: "b" } } }]);
+    expect(claim).toMatchObject({ group: "claims", entityIds: ["a", "b"] });
   });
 
   it("exports CSV with quoting and sources", () => {

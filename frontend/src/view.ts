@@ -15,7 +15,7 @@ export interface Relation {
 export interface Subgraph { truncated: boolean; nodes: Entity[]; edges: Relation[] }
 export interface TimelineItem {
   id: string; date: string; end: string | null; title: string;
-  entity: { id: string } | null; relation: { id: string; from: { id: string }; to: { id: string } } | null; sources: Source[];
+  entity: { id: string; kind?: Kind } | null; relation: { id: string; from: { id: string }; to: { id: string } } | null; sources: Source[];
 }
 
 export type Shape = "circle" | "square" | "ring";
@@ -72,8 +72,12 @@ function utc(y: number, m: number, d: number): Date {
 
 export interface TimelineView {
   id: string; content: string; start: Date; end?: Date; type: "point" | "range";
-  className: string; title: string; entityIds: string[];
+  className: string; title: string; entityIds: string[]; group: TimelineGroup;
 }
+
+/** The timeline's rows: events and legal actions, campaigns, and dated claims. */
+export const TIMELINE_GROUPS = ["events", "campaigns", "claims"] as const;
+export type TimelineGroup = (typeof TIMELINE_GROUPS)[number];
 
 /**
  * timelineView maps timeline items for vis-timeline. A day without an end is a
@@ -91,6 +95,7 @@ export function timelineView(items: TimelineItem[]): TimelineView[] {
       type: isPoint ? "point" : "range", className: `precision-${first.precision}`,
       title: `${escapeHTML(it.title)} (${shown})`,
       entityIds: it.entity ? [it.entity.id] : it.relation ? [it.relation.from.id, it.relation.to.id] : [],
+      group: it.relation ? "claims" : it.entity?.kind === "CAMPAIGN" ? "campaigns" : "events",
     };
   });
 }
