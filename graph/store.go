@@ -4,16 +4,17 @@ import "context"
 
 // Limits that every store enforces, whatever the caller asks for.
 const (
-	MaxIDs         = 1000 // ids in one batched call
-	MaxSearch      = 100  // hits of one search
-	MaxPage        = 500  // entities or timeline items in one page
-	MaxRelations   = 1000 // relations of one entity in one call
-	MaxDepth       = 4    // neighbourhood depth
-	MaxNodes       = 5000 // nodes of one neighbourhood
-	EdgesPerNode   = 4    // a neighbourhood holds at most EdgesPerNode × its node limit edges
-	MaxPathLength  = 6    // hops of one path
-	MaxPaths       = 20   // paths of one call
-	maxQueryLength = 200  // characters of a search
+	MaxIDs         = 1000      // ids in one batched call
+	MaxSearch      = 100       // hits of one search
+	MaxPage        = 500       // entities or timeline items in one page
+	MaxOffset      = 1_000_000 // the farthest a timeline cursor reaches
+	MaxRelations   = 1000      // relations of one entity in one call
+	MaxDepth       = 4         // neighbourhood depth
+	MaxNodes       = 5000      // nodes of one neighbourhood
+	EdgesPerNode   = 4         // a neighbourhood holds at most EdgesPerNode × its node limit edges
+	MaxPathLength  = 6         // hops of one path
+	MaxPaths       = 20        // paths of one call
+	maxQueryLength = 200       // characters of a search
 )
 
 // Direction of relations seen from an entity.

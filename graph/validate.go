@@ -338,7 +338,7 @@ func (q *TimelineQuery) Check() error {
 	if err := f.Check(); err != nil {
 		return err
 	}
-	if q.Offset < 0 {
+	if q.Offset < 0 || q.Offset > MaxOffset {
 		return invalid("the cursor is not valid")
 	}
 	return checkLimit("first", q.Limit, MaxPage)

@@ -216,10 +216,10 @@ func TestLimits(t *testing.T) {
 		t.Errorf("deep query: %q", got)
 	}
 	wide := `{ entities(first: 500) { edges { node { relations(first: 1000) { from { relations(first: 1000) { to { relations(first: 1000) { id } } } } } } } } }`
-	if got := queryError(t, sc, wide); !strings.Contains(got, "more than") {
+	if got := queryError(t, sc, wide); !strings.Contains(got, "would cost about") {
 		t.Errorf("huge query: %q", got)
 	}
-	if got := queryError(t, sc, "{ stats { entities } } #"+strings.Repeat("x", schema.MaxQueryBytes)); !strings.Contains(got, "longer than") {
+	if got := queryError(t, sc, "{ stats { entities } } #"+strings.Repeat("x", schema.MaxQueryBytes)); !strings.Contains(got, "bytes long") {
 		t.Errorf("long query: %q", got)
 	}
 }

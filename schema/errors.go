@@ -3,7 +3,10 @@ package schema
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"regexp"
+	"unicode/utf8"
 
 	"github.com/attribution-explorer/attribution/graph"
 )
@@ -42,7 +45,7 @@ func publicError(ctx context.Context, err error) error {
 		loggerFrom(ctx).Warn("store unavailable", "err", errors.Unwrap(err))
 		return errUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
-		return errors.New("the request took too long")
+		return fmt.Errorf("the request took longer than %s: ask for less (smaller pages, a shorter window, a lower depth)", RequestTimeout)
 	case errors.Is(err, context.Canceled):
 		return errors.New("the request was cancelled")
 	}
@@ -53,4 +56,28 @@ func publicError(ctx context.Context, err error) error {
 // argError is an invalid argument, named.
 func argError(name string, err error) error {
 	return graph.Errorf(graph.ErrInvalid, "argument %s: %v", name, err)
+}
+
+// Limits of what an error message quotes back: a client that sends a
+// megabyte argument gets a message, not its megabyte.
+const (
+	maxQuoted  = 80   // characters of one quoted value
+	maxMessage = 1000 // characters of one message
+)
+
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// shorten cuts long quoted values and long messages, saying how long they were.
+func shorten(msg string) string {
+	msg = quoted.ReplaceAllStringFunc(msg, func(q string) string {
+		n := utf8.RuneCountInString(q) - 2
+		if n <= maxQuoted {
+			return q
+		}
+		return fmt.Sprintf("%s…\" (%d characters)", string([]rune(q)[:maxQuoted+1]), n)
+	})
+	if n := utf8.RuneCountInString(msg); n > maxMessage {
+		msg = fmt.Sprintf("%s… (%d characters)", string([]rune(msg)[:maxMessage]), n)
+	}
+	return msg
 }

@@ -5,34 +5,18 @@
 package schema
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
-	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/parser"
-	"github.com/graphql-go/graphql/language/source"
-)
-
-// Limits of one request, before any store call.
-const (
-	MaxQueryBytes = 64 << 10 // the query text
-	MaxDepth      = 15       // nesting of selections (the GraphiQL introspection query needs 13)
 )
 
 // Schema is the executable GraphQL schema over one store.
 type Schema struct {
-	schema graphql.Schema
-	store  graph.Store
-}
-
-// Request is one GraphQL request.
-type Request struct {
-	Query         string         `json:"query"`
-	OperationName string         `json:"operationName"`
-	Variables     map[string]any `json:"variables"`
+	schema    graphql.Schema
+	store     graph.Store
+	documents *documentCache
 }
 
 type entityEdge struct {
@@ -192,7 +176,7 @@ func New(store graph.Store) (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the GraphQL schema: %w", err)
 	}
-	return &Schema{schema: s, store: store}, nil
+	return &Schema{schema: s, store: store, documents: newDocumentCache()}, nil
 }
 
 func kindStrings(ks []graph.Kind) []string {
@@ -203,75 +187,8 @@ func kindStrings(ks []graph.Kind) []string {
 	return out
 }
 
-// Do runs one request: it parses, validates and bounds the query, then
-// executes it with a fresh batching loader.
-func (s *Schema) Do(ctx context.Context, req Request) *graphql.Result {
-	if len(req.Query) > MaxQueryBytes {
-		return errorResult(fmt.Errorf("the query is longer than %d bytes", MaxQueryBytes))
-	}
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
-	if err != nil {
-		return &graphql.Result{Errors: gqlerrors.FormatErrors(err)}
-	}
-	if v := graphql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
-		return &graphql.Result{Errors: v.Errors}
-	}
-	if d := depth(doc); d > MaxDepth {
-		return errorResult(fmt.Errorf("the query nests %d levels deep; the limit is %d", d, MaxDepth))
-	}
-	ctx = context.WithValue(ctx, loaderKey{}, newLoader(ctx, s.store))
-	return graphql.Execute(graphql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName,
-		Args: req.Variables, Context: ctx})
-}
-
 func errorResult(err error) *graphql.Result {
 	return &graphql.Result{Errors: []gqlerrors.FormattedError{gqlerrors.FormatError(err)}}
-}
-
-// depth is the deepest nesting of selections in the document, through fragments.
-func depth(doc *ast.Document) int {
-	fragments := map[string]*ast.FragmentDefinition{}
-	for _, d := range doc.Definitions {
-		if f, ok := d.(*ast.FragmentDefinition); ok {
-			fragments[f.Name.Value] = f
-		}
-	}
-	var walk func(set *ast.SelectionSet, seen map[string]bool) int
-	walk = func(set *ast.SelectionSet, seen map[string]bool) int {
-		if set == nil {
-			return 0
-		}
-		max := 0
-		for _, sel := range set.Selections {
-			d := 0
-			switch sel := sel.(type) {
-			case *ast.Field:
-				d = 1 + walk(sel.SelectionSet, seen)
-			case *ast.InlineFragment:
-				d = walk(sel.SelectionSet, seen)
-			case *ast.FragmentSpread:
-				name := sel.Name.Value
-				if f := fragments[name]; f != nil && !seen[name] {
-					seen[name] = true
-					d = walk(f.SelectionSet, seen)
-					delete(seen, name)
-				}
-			}
-			if d > max {
-				max = d
-			}
-		}
-		return max
-	}
-	max := 0
-	for _, d := range doc.Definitions {
-		if op, ok := d.(*ast.OperationDefinition); ok {
-			if n := walk(op.SelectionSet, map[string]bool{}); n > max {
-				max = n
-			}
-		}
-	}
-	return max
 }
 
 // rootResolvers resolve the fields of Query.

@@ -11,21 +11,37 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/schema"
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/rs/cors"
 )
 
-// Limits of one HTTP request.
+// Limits of one HTTP request and connection.
 const (
-	MaxBodyBytes   = 1 << 20
-	RequestTimeout = 15 * time.Second
-	readyTimeout   = 2 * time.Second
+	MaxBodyBytes      = 1 << 20
+	MaxHeaderBytes    = 64 << 10
+	ReadHeaderTimeout = 5 * time.Second
+	// ReadTimeout bounds the reading of a whole request, body included: a
+	// client sending a byte a second is cut off, not held forever.
+	ReadTimeout  = 10 * time.Second
+	WriteTimeout = schema.RequestTimeout + 10*time.Second
+	IdleTimeout  = 2 * time.Minute
+	readyTimeout = 2 * time.Second
 )
+
+// HTTPServer returns an http.Server for h with every timeout and size limit
+// set: no connection is held open by a slow or silent client.
+func HTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: MaxHeaderBytes}
+}
 
 // Config is what the server needs.
 type Config struct {
@@ -35,6 +51,14 @@ type Config struct {
 	CORSOrigins []string // origins allowed to call the API from a browser; none: same origin only
 	Version     string
 	Frontend    http.Handler // serves /; nil: a short page pointing to GraphiQL
+	// WriteToken guards every write (GraphQL mutations, imports): a client
+	// sends it as "Authorization: Bearer <token>". Empty: writes are refused.
+	WriteToken string
+	// ReadToken, when set, guards everything but /healthz and /readyz, for a
+	// private deployment (as a bearer token, or as the password of HTTP
+	// basic authentication, which browsers ask for and then send by
+	// themselves). Empty: reads are open.
+	ReadToken string
 }
 
 // httpError is an error with the status and message the client sees.
@@ -77,7 +101,7 @@ func New(cfg Config) http.Handler {
 			MaxAge:         600,
 		}).Handler(h)
 	}
-	return s.logged(h)
+	return s.logged(s.readGuard(h))
 }
 
 type server struct{ cfg Config }
@@ -90,13 +114,14 @@ func (s *server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
-		if id == "" || len(id) > 64 {
+		if !validRequestID(id) {
 			b := make([]byte, 8)
 			rand.Read(b)
 			id = hex.EncodeToString(b)
 		}
 		log := s.cfg.Logger.With("request_id", id)
 		w.Header().Set("X-Request-Id", id)
+		setSecurityHeaders(w.Header())
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		ctx := context.WithValue(r.Context(), ctxKey{}, log)
 		defer func() {
@@ -111,6 +136,22 @@ func (s *server) logged(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
+}
+
+// ContentSecurityPolicy is sent with every response. The explorer and
+// GraphiQL are served from the binary and pass it: scripts only from this
+// origin, no inline script, workers from blob: (the layout runs in one), and
+// inline styles (sigma.js and vis-timeline position elements with them).
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func setSecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 }
 
 type statusRecorder struct {
@@ -144,18 +185,60 @@ func (s *server) handle(h handler) http.Handler {
 	})
 }
 
+// validRequestID accepts a client's request id only when it is short and
+// plain, so that it can go into logs and headers as it is.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 // serveError is the one place where handler errors become responses.
 func (s *server) serveError(w http.ResponseWriter, r *http.Request, err error) {
-	var he *httpError
-	if !errors.As(err, &he) {
+	var (
+		he      *httpError
+		refused *schema.RequestError
+	)
+	switch {
+	case errors.As(err, &refused):
+		writeGraphQL(w, r, http.StatusBadRequest, &graphql.Result{Errors: refused.Errors})
+		return
+	case errors.As(err, &he):
+	case errors.Is(err, context.Canceled):
+		he = &httpError{http.StatusBadRequest, "the request was cancelled"}
+	case errors.Is(err, context.DeadlineExceeded):
+		he = &httpError{http.StatusServiceUnavailable, fmt.Sprintf("the request took longer than %s", schema.RequestTimeout)}
+	default:
 		logger(r).Error("internal error", "err", err)
 		he = &httpError{http.StatusInternalServerError, "internal error"}
 	}
+	if he.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="attribution explorer", charset="UTF-8"`)
+	}
 	if strings.HasPrefix(r.URL.Path, "/graphql") {
-		writeJSON(w, he.status, map[string]any{"errors": []map[string]string{{"message": he.message}}})
+		writeGraphQL(w, r, he.status, &graphql.Result{Errors: []gqlerrors.FormattedError{{Message: he.message}}})
 		return
 	}
 	http.Error(w, he.message, he.status)
+}
+
+// writeGraphQL writes a GraphQL response; each error carries the request id,
+// so that a user's report can be found in the logs.
+func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, res *graphql.Result) error {
+	id := w.Header().Get("X-Request-Id")
+	for i := range res.Errors {
+		if res.Errors[i].Extensions == nil {
+			res.Errors[i].Extensions = map[string]any{}
+		}
+		res.Errors[i].Extensions["requestId"] = id
+	}
+	return writeJSON(w, status, res)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
@@ -165,6 +248,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 func (s *server) graphqlPost(w http.ResponseWriter, r *http.Request) error {
+	// Only a JSON body: the browser sends cross-site "simple" requests
+	// (text/plain, form types) without asking first, and they must not run.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return errorf(http.StatusUnsupportedMediaType, "POST /graphql takes Content-Type: application/json")
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	var req schema.Request
 	dec := json.NewDecoder(r.Body)
@@ -193,17 +281,22 @@ func (s *server) execute(w http.ResponseWriter, r *http.Request, req schema.Requ
 	if strings.TrimSpace(req.Query) == "" {
 		return errorf(http.StatusBadRequest, "the request has no query")
 	}
-	if r.Method == http.MethodGet && isMutation(req.Query) {
-		return errorf(http.StatusMethodNotAllowed, "mutations must be sent with POST")
+	ctx := schema.WithLogger(r.Context(), logger(r))
+	p, err := s.cfg.Schema.Prepare(ctx, req)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
-	defer cancel()
-	res := s.cfg.Schema.Do(schema.WithLogger(ctx, logger(r)), req)
-	return writeJSON(w, http.StatusOK, res)
-}
-
-func isMutation(q string) bool {
-	return strings.HasPrefix(strings.TrimSpace(q), "mutation")
+	// Decided from the parsed operation, not from the text, which may begin
+	// with a comment.
+	if op := p.OperationType(); op != "query" {
+		if r.Method == http.MethodGet {
+			return errorf(http.StatusMethodNotAllowed, "GET runs queries only: send a %s with POST", op)
+		}
+		if err := s.authorizeWrite(r); err != nil {
+			return err
+		}
+	}
+	return writeGraphQL(w, r, http.StatusOK, s.cfg.Schema.Execute(ctx, p))
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
@@ -222,10 +315,16 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// graphiql serves GraphiQL, which Vite builds with the explorer
+// (frontend/graphiql.html): no script comes from a CDN.
 func (s *server) graphiql(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, err := w.Write([]byte(graphiqlPage))
-	return err
+	if s.cfg.Frontend == nil {
+		return errorf(http.StatusNotFound, "GraphiQL is built with the web explorer, which this binary lacks (make build needs npm); POST queries to /graphql")
+	}
+	page := r.Clone(r.Context())
+	page.URL.Path = "/graphiql.html"
+	s.cfg.Frontend.ServeHTTP(w, page)
+	return nil
 }
 
 func (s *server) home(w http.ResponseWriter, r *http.Request) error {

@@ -6,7 +6,8 @@
 //	attribution version                   print the version
 //
 // Configuration comes from the environment: ATTRIBUTION_ADDR, CORS_ORIGINS,
-// LOG_LEVEL, NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE.
+// LOG_LEVEL, NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE,
+// ATTRIBUTION_WRITE_TOKEN, ATTRIBUTION_READ_TOKEN.
 package main
 
 import (
@@ -17,7 +18,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -157,12 +157,13 @@ func serve(ctx context.Context, addr string, loadIfEmpty bool, getenv func(strin
 		}
 	}
 	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: origins,
-		Version: versionString(), Frontend: frontendHandler()})
+		Version: versionString(), Frontend: frontendHandler(),
+		WriteToken: getenv("ATTRIBUTION_WRITE_TOKEN"), ReadToken: getenv("ATTRIBUTION_READ_TOKEN")})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := server.HTTPServer(h)
 	fmt.Fprintf(stdout, "attribution explorer listening on http://%s/ (GraphiQL at http://%s/graphiql)\n", ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,232 @@
+package schema_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attribution-explorer/attribution/graph/memory"
+	"github.com/attribution-explorer/attribution/graph/storetest"
+	"github.com/attribution-explorer/attribution/schema"
+)
+
+// attack is a hostile request that must be refused before any costly step,
+// with a message that says why.
+type attack struct {
+	name  string
+	req   schema.Request
+	error string // a part of the message
+}
+
+// fragmentBomb is n fragments, each spreading the next twice: 2^n fields
+// once expanded, in about 40 bytes a fragment.
+func fragmentBomb(n int) string {
+	var b strings.Builder
+	b.WriteString("{ ...F0 }")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, " fragment F%d on Query { ...F%d ...F%d }", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, " fragment F%d on Query { stats { entities } }", n)
+	return b.String()
+}
+
+// nested is a query of n levels of selections.
+func nested(n int, field string) string {
+	return strings.Repeat("{"+field, n) + strings.Repeat("}", n+1)
+}
+
+// Attacks are the requests that killed or stalled the server before the
+// request pipeline existed (issue #8), and their variants.
+var Attacks = []attack{
+	{"fragment cycle", schema.Request{Query: `{...A} fragment A on Query {...A}`}, `Cannot spread fragment "A" within itself`},
+	{"fragment cycle through two", schema.Request{Query: `{...A} fragment A on Query {...B} fragment B on Query { stats { entities } ...A }`}, "Cannot spread fragment"},
+	{"fragment bomb 26", schema.Request{Query: fragmentBomb(26)}, "fields once its fragments are expanded"},
+	{"fragment bomb 40", schema.Request{Query: fragmentBomb(40)}, "fields once its fragments are expanded"},
+	{"8000 levels of an unknown field", schema.Request{Query: nested(8000, "a")}, "brackets deep"},
+	{"2000 valid levels", schema.Request{Query: `{entity(id:"apt31")` + nested(1000, "relations{to") + "}"}, "brackets deep"},
+	{"18 valid levels", schema.Request{Query: `{entity(id:"apt31"){relations{to{relations{to{relations{to{relations{to{relations{to{relations{to{relations{to{relations{to{id}}}}}}}}}}}}}}}}}}`}, "nests 18 levels deep; the limit is 15"},
+	{"inline fragments 1000 deep", schema.Request{Query: strings.Repeat("{... on Query ", 1000) + "{stats{entities}}" + strings.Repeat("}", 1000)}, "brackets deep"},
+	{"21832 ids (64 KB)", schema.Request{Query: `{entity(id:"apt31"){` + strings.Repeat("id ", 21832) + "}}"}, "tokens"},
+	{"1000 ids", schema.Request{Query: `{entity(id:"apt31"){` + strings.Repeat("id ", 1000) + "}}"}, `the same name 1000 times at one level`},
+	{"200 inline fragments of id", schema.Request{Query: `{entity(id:"apt31"){` + strings.Repeat("... on ThreatActor { id } ", 200) + "}}"}, "the same name 200 times"},
+	{"a fragment spread next to 100 ids", schema.Request{Query: `{entity(id:"apt31"){ ...I ` + strings.Repeat("id ", 40) + "}} fragment I on Entity { " + strings.Repeat("id ", 40) + "}"}, "the same name 80 times"},
+	{"longer than 64 KB", schema.Request{Query: "{ stats { entities } } #" + strings.Repeat("x", schema.MaxQueryBytes)}, "bytes long; the limit is 65536"},
+	{"variable without a type", schema.Request{Query: `query($a:){a}`}, "malformed"},
+	{"nested lists multiply", schema.Request{Query: `{entities(first:500){edges{node{relations(first:1000){to{relations(first:1000){id}}}}}}}`}, "would cost about"},
+	{"nested lists through variables", schema.Request{Query: `query($n:Int){entities(first:$n){edges{node{relations(first:$n){to{relations(first:$n){id}}}}}}}`,
+		Variables: map[string]any{"n": float64(500)}}, "would cost about"},
+	{"no such operation", schema.Request{Query: `query A { stats { entities } }`, OperationName: "B"}, `no operation named "B"`},
+	{"two operations, none named", schema.Request{Query: `query A { stats { entities } } query B { stats { sources } }`}, "name the one to run"},
+	{"unterminated string", schema.Request{Query: `{ entity(id: "apt31`}, "Unterminated string"},
+}
+
+func newCuratedSchema(t testing.TB) *schema.Schema {
+	sc, err := schema.New(storetest.LoadCurated(t, memory.New()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// TestAttacksAreRefused checks that each attack is refused with its message
+// and that the schema keeps answering. A refusal that does not come within a
+// generous bound fails instead of hanging the suite (the cost of each is
+// measured by BenchmarkRefusals, not here).
+func TestAttacksAreRefused(t *testing.T) {
+	sc := newCuratedSchema(t)
+	for _, a := range Attacks {
+		t.Run(a.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() {
+				_, err := sc.Prepare(context.Background(), a.req)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				re, ok := err.(*schema.RequestError)
+				if !ok || !strings.Contains(re.Error(), a.error) {
+					t.Fatalf("got %v; want a refusal saying %q", err, a.error)
+				}
+				if len(re.Error()) > 1100 {
+					t.Errorf("the message is %d bytes long", len(re.Error()))
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("not refused after 10 s")
+			}
+		})
+	}
+	if res := sc.Do(context.Background(), schema.Request{Query: "{ stats { entities } }"}); len(res.Errors) > 0 {
+		t.Fatalf("after the attacks: %v", res.Errors)
+	}
+}
+
+// TestLegitimateQueriesPass keeps the limits from refusing what real clients
+// send: the GraphiQL introspection query and the explorer's largest queries.
+func TestLegitimateQueriesPass(t *testing.T) {
+	sc := newCuratedSchema(t)
+	for name, req := range map[string]schema.Request{
+		"introspection": {Query: introspectionQuery},
+		"explorer neighbourhood at 5000 nodes": {Query: `query N($ids: [ID!]!, $limit: Int) { neighborhood(ids: $ids, depth: 2, limit: $limit) {
+			truncated nodes { id kind name aliases description start end attributes { key value } sources { id title publisher url published language } }
+			edges { id type role start end confidence description from { id } to { id } sources { id title publisher url published language } } } }`,
+			Variables: map[string]any{"ids": []any{"apt40"}, "limit": float64(5000)}},
+		"ids through a fragment and inline fragments": {Query: `{ entity(id: "apt31") { id ...E ... on ThreatActor { id mitreAttackId } } } fragment E on Entity { id name }`},
+	} {
+		res := sc.Do(context.Background(), req)
+		if len(res.Errors) > 0 {
+			t.Errorf("%s: %v", name, res.Errors)
+		}
+	}
+}
+
+// TestLongValuesAreQuotedShort: a long argument is not echoed back whole.
+func TestLongValuesAreQuotedShort(t *testing.T) {
+	sc := newCuratedSchema(t)
+	long := strings.Repeat("x", 1<<20)
+	for _, req := range []schema.Request{
+		{Query: `query($d: Date) { timeline(filter: {from: $d}) { totalCount } }`, Variables: map[string]any{"d": long}},
+		{Query: `query($k: [EntityKind!]) { entities(kinds: $k) { totalCount } }`, Variables: map[string]any{"k": []any{long}}},
+		{Query: `{ timeline(filter: {from: "` + long[:60000] + `"}) { totalCount } }`},
+		{Query: `{ entities(after: "` + long[:60000] + `") { totalCount } }`},
+	} {
+		res := sc.Do(context.Background(), req)
+		if len(res.Errors) == 0 {
+			t.Fatalf("no error for %.60s", req.Query)
+		}
+		for _, e := range res.Errors {
+			if len(e.Message) > 1100 {
+				t.Errorf("%.60s: the message is %d bytes long: %.200s", req.Query, len(e.Message), e.Message)
+			}
+		}
+	}
+}
+
+// TestDocumentsAreCached: a repeated query is neither parsed nor validated
+// again.
+func TestDocumentsAreCached(t *testing.T) {
+	sc := newCuratedSchema(t)
+	q := schema.Request{Query: `{ entity(id: "apt40") { name } }`}
+	for i, want := range []bool{false, true, true} {
+		p, err := sc.Prepare(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Cached != want {
+			t.Errorf("request %d: cached %v, want %v", i, p.Cached, want)
+		}
+		if res := sc.Execute(context.Background(), p); len(res.Errors) > 0 || !strings.Contains(fmt.Sprint(res.Data), "APT40") {
+			t.Errorf("request %d: %v %v", i, res.Data, res.Errors)
+		}
+	}
+	// An invalid document is cached with its errors.
+	bad := schema.Request{Query: `{ nope }`}
+	for range 2 {
+		if _, err := sc.Prepare(context.Background(), bad); err == nil || !strings.Contains(err.Error(), `Cannot query field "nope"`) {
+			t.Fatalf("got %v", err)
+		}
+	}
+}
+
+// BenchmarkRefusals measures what refusing each attack costs the server.
+func BenchmarkRefusals(b *testing.B) {
+	sc := newCuratedSchema(b)
+	for _, a := range Attacks {
+		b.Run(strings.ReplaceAll(a.name, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				// Each run a new text, so that the cache does not answer.
+				req := a.req
+				req.Query += fmt.Sprintf(" # %d", b.N)
+				if _, err := sc.Prepare(context.Background(), req); err == nil {
+					b.Fatal("not refused")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPrepare measures the cost of the pipeline for a small query, the
+// first time (parse and validate) and from the cache.
+func BenchmarkPrepare(b *testing.B) {
+	sc := newCuratedSchema(b)
+	q := `query Detail($id: ID!) { entity(id: $id) { id kind name aliases sources { id title } relations(first: 500) { id type from { id name } to { id name } sources { id } } } }`
+	b.Run("uncached", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			if _, err := sc.Prepare(context.Background(), schema.Request{Query: q + fmt.Sprintf(" # %d", i), Variables: map[string]any{"id": "apt40"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := sc.Prepare(context.Background(), schema.Request{Query: q, Variables: map[string]any{"id": "apt40"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// introspectionQuery is the query GraphiQL sends when it opens.
+const introspectionQuery = `query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}`

@@ -1,0 +1,462 @@
+package schema
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/lexer"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
+	lru "github.com/hashicorp/golang-lru/v2"
+)
+
+// Limits of one request. They are checked cheapest first, each before the
+// step whose cost it bounds: nothing a client sends reaches graphql-go's
+// parser, validation or executor unbounded (graphql-go v0.8.1 has no limits
+// of its own, and its validation recurses forever on fragment cycles).
+const (
+	MaxQueryBytes = 64 << 10 // the query text
+	MaxTokens     = 10_000   // lexical tokens of the text, counted before parsing
+	MaxNesting    = 32       // brackets ({ [ () open at once, checked before parsing (the parser recurses on them)
+	MaxDepth      = 15       // nesting of field selections through fragments (the GraphiQL introspection query needs 13)
+	MaxFields     = 2_000    // field selections of the document once its fragments are expanded
+	// MaxSameKey bounds the fields of one selection level that answer to the
+	// same name (through inline and named fragments too): validation compares
+	// them pairwise, so a thousand "id"s cost seconds.
+	MaxSameKey = 32
+	// MaxCost bounds the fields of the operation weighted by the page sizes
+	// (first, limit) of the lists above them: an estimate of the work that
+	// refuses nested lists multiplying out before the store is asked.
+	MaxCost = 500_000
+	// RequestTimeout bounds the execution of one request.
+	RequestTimeout = 15 * time.Second
+
+	documentCacheSize = 1_000 // parsed and validated documents kept
+	saturated         = 1 << 40
+)
+
+// Request is one GraphQL request.
+type Request struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+}
+
+// RequestError is a request refused before execution: malformed, over a
+// limit, or invalid against the schema. The server answers it with 400.
+type RequestError struct {
+	Errors []gqlerrors.FormattedError
+}
+
+func (e *RequestError) Error() string { return e.Errors[0].Message }
+
+func refuse(format string, args ...any) *RequestError {
+	return &RequestError{Errors: []gqlerrors.FormattedError{{Message: shorten(fmt.Sprintf(format, args...))}}}
+}
+
+func refuseErrors(errs []gqlerrors.FormattedError) *RequestError {
+	out := make([]gqlerrors.FormattedError, len(errs))
+	for i, e := range errs {
+		e.Message = shorten(e.Message)
+		out[i] = e
+	}
+	return &RequestError{Errors: out}
+}
+
+// Prepared is a request that passed every check and may be executed.
+type Prepared struct {
+	req    Request
+	doc    *ast.Document
+	op     *ast.OperationDefinition
+	Cached bool // the document came from the cache: no parsing, no validation
+}
+
+// OperationType is "query", "mutation" or "subscription".
+func (p *Prepared) OperationType() string { return p.op.Operation }
+
+// OperationName is the operation's name, or "" when it has none.
+func (p *Prepared) OperationName() string {
+	if p.op.Name == nil {
+		return ""
+	}
+	return p.op.Name.Value
+}
+
+// document is what the cache keeps of a query text: its syntax tree and what
+// validation said of it (nil: valid).
+type document struct {
+	doc    *ast.Document
+	errors []gqlerrors.FormattedError
+}
+
+type documentCache = lru.Cache[[sha256.Size]byte, *document]
+
+func newDocumentCache() *documentCache {
+	c, err := lru.New[[sha256.Size]byte, *document](documentCacheSize)
+	if err != nil {
+		panic(err) // only for a size <= 0
+	}
+	return c
+}
+
+// Prepare runs every check of a request, cheapest first: size; tokens and
+// nesting on the raw text; parsing; fragment cycles; one memoised pass for
+// depth, fields and cost; validation. Documents are cached by the hash of
+// their text, so a repeated query skips parsing and validation. The error is
+// a *RequestError, or the context's error.
+func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, error) {
+	if len(req.Query) > MaxQueryBytes {
+		return nil, refuse("the query is %d bytes long; the limit is %d", len(req.Query), MaxQueryBytes)
+	}
+	key := sha256.Sum256([]byte(req.Query))
+	d, cached := s.documents.Get(key)
+	if !cached {
+		var rerr *RequestError
+		if d, rerr = s.read(ctx, req.Query); rerr != nil {
+			return nil, rerr
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s.documents.Add(key, d)
+	}
+	if d.errors != nil {
+		return nil, refuseErrors(d.errors)
+	}
+	op, rerr := operation(d.doc, req.OperationName)
+	if rerr != nil {
+		return nil, rerr
+	}
+	w := newWalker(d.doc, req.Variables)
+	if c := w.selectionSet(op.SelectionSet).cost; c > MaxCost {
+		return nil, refuse("the query would cost about %s (its fields weighted by the page sizes of the lists above them); the limit is %d: ask for smaller pages (first, limit) or fewer nested lists", costString(c), MaxCost)
+	}
+	return &Prepared{req: req, doc: d.doc, op: op, Cached: cached}, nil
+}
+
+func costString(c int) string {
+	if c >= saturated {
+		return "more than " + strconv.Itoa(saturated)
+	}
+	return strconv.Itoa(c)
+}
+
+// read turns a query text into a document, checking everything that does not
+// depend on the variables. A document that fails validation is returned with
+// its errors (and cached so); the other refusals are not cached.
+func (s *Schema) read(ctx context.Context, text string) (d *document, rerr *RequestError) {
+	defer func() {
+		// graphql-go's parser and validation panic on some malformed
+		// documents (a variable without a type, among others).
+		if p := recover(); p != nil {
+			loggerFrom(ctx).Warn("graphql-go panicked on a query", "panic", fmt.Sprint(p), "query", shorten(strconv.Quote(text)))
+			d, rerr = nil, refuse("the query is malformed: it could not be parsed or validated (check that every variable has a type and every selection is complete)")
+		}
+	}()
+	src := source.NewSource(&source.Source{Body: []byte(text), Name: "GraphQL request"})
+	if rerr := scan(src); rerr != nil {
+		return nil, rerr
+	}
+	doc, err := parser.Parse(parser.ParseParams{Source: src})
+	if err != nil {
+		return nil, refuseErrors(gqlerrors.FormatErrors(err))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, refuse("the request was cancelled")
+	}
+	// Cycles first: the rest of graphql-go's validation never ends on them.
+	if v := graphql.ValidateDocument(&s.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !v.IsValid {
+		return nil, refuseErrors(v.Errors)
+	}
+	shape := newWalker(doc, nil).document()
+	switch {
+	case shape.depth > MaxDepth:
+		return nil, refuse("the query nests %d levels deep; the limit is %d", shape.depth, MaxDepth)
+	case shape.fields > MaxFields:
+		return nil, refuse("the query selects %s fields once its fragments are expanded; the limit is %d", costString(shape.fields), MaxFields)
+	case shape.sameKey > MaxSameKey:
+		return nil, refuse("the query selects the same name %d times at one level; the limit is %d", shape.sameKey, MaxSameKey)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, refuse("the request was cancelled")
+	}
+	d = &document{doc: doc}
+	if v := graphql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
+		d.errors = v.Errors
+	}
+	return d, nil
+}
+
+// scan counts the tokens of the text and the brackets open at once, so that
+// neither the parser's recursion nor the size of the tree it builds is
+// unbounded.
+func scan(src *source.Source) *RequestError {
+	next := lexer.Lex(src)
+	tokens, open := 0, 0
+	for {
+		t, err := next(0)
+		if err != nil {
+			return refuseErrors(gqlerrors.FormatErrors(err))
+		}
+		switch t.Kind {
+		case lexer.EOF:
+			return nil
+		case lexer.BRACE_L, lexer.BRACKET_L, lexer.PAREN_L:
+			if open++; open > MaxNesting {
+				return refuse("the query nests more than %d brackets deep", MaxNesting)
+			}
+		case lexer.BRACE_R, lexer.BRACKET_R, lexer.PAREN_R:
+			open--
+		}
+		if tokens++; tokens > MaxTokens {
+			return refuse("the query has more than %d tokens", MaxTokens)
+		}
+	}
+}
+
+// operation picks the operation a request runs, as graphql-go's executor
+// will.
+func operation(doc *ast.Document, name string) (*ast.OperationDefinition, *RequestError) {
+	var ops []*ast.OperationDefinition
+	for _, d := range doc.Definitions {
+		if op, ok := d.(*ast.OperationDefinition); ok {
+			if name != "" && op.Name != nil && op.Name.Value == name {
+				return op, nil
+			}
+			ops = append(ops, op)
+		}
+	}
+	switch {
+	case name != "":
+		return nil, refuse("the document has no operation named %q", name)
+	case len(ops) == 0:
+		return nil, refuse("the document has no operation")
+	case len(ops) > 1:
+		return nil, refuse("the document has %d operations: name the one to run in operationName", len(ops))
+	}
+	return ops[0], nil
+}
+
+// shape is what the walker measures of a selection set: its depth, its
+// fields, and its cost (fields weighted by page sizes), all saturating, and
+// the most fields of one level that share a response name.
+type shape struct{ depth, fields, cost, sameKey int }
+
+func (a shape) plus(b shape) shape {
+	return shape{depth: max(a.depth, b.depth), fields: min(a.fields+b.fields, saturated),
+		cost: min(a.cost+b.cost, saturated), sameKey: max(a.sameKey, b.sameKey)}
+}
+
+// walker measures selection sets, expanding fragments; each fragment is
+// measured once (memoised), so a document whose fragments spread each other
+// twice over, doubling at every step, costs one pass, not 2^n. It must only
+// see documents without fragment cycles.
+type walker struct {
+	doc       *ast.Document
+	fragments map[string]*ast.FragmentDefinition
+	vars      map[string]any
+	memo      map[string]shape
+	keys      map[string]map[string]int // memo of levelKeys for fragments
+}
+
+func newWalker(doc *ast.Document, vars map[string]any) *walker {
+	w := &walker{doc: doc, fragments: map[string]*ast.FragmentDefinition{}, vars: vars, memo: map[string]shape{},
+		keys: map[string]map[string]int{}}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
+			w.fragments[f.Name.Value] = f
+		}
+	}
+	return w
+}
+
+// document measures every operation and every fragment of the document,
+// used or not (validation visits them all): the deepest, and the fields of
+// all of them.
+func (w *walker) document() shape {
+	var total shape
+	for _, d := range w.doc.Definitions {
+		switch d := d.(type) {
+		case *ast.OperationDefinition:
+			total = total.plus(w.selectionSet(d.SelectionSet))
+		case *ast.FragmentDefinition:
+			total = total.plus(w.fragment(d.Name.Value))
+		}
+	}
+	return total
+}
+
+func (w *walker) fragment(name string) shape {
+	if s, ok := w.memo[name]; ok {
+		return s
+	}
+	f := w.fragments[name]
+	if f == nil {
+		return shape{} // validation reports the unknown fragment
+	}
+	w.memo[name] = shape{} // never used: there are no cycles
+	s := w.selectionSet(f.SelectionSet)
+	w.memo[name] = s
+	return s
+}
+
+func (w *walker) selectionSet(set *ast.SelectionSet) shape {
+	var total shape
+	if set == nil {
+		return total
+	}
+	for _, sel := range set.Selections {
+		var s shape
+		switch sel := sel.(type) {
+		case *ast.Field:
+			inner := w.selectionSet(sel.SelectionSet)
+			s = shape{depth: inner.depth + 1, fields: min(inner.fields+1, saturated),
+				cost: min(1+mulSaturated(w.pageSize(sel), inner.cost), saturated), sameKey: inner.sameKey}
+		case *ast.InlineFragment:
+			s = w.selectionSet(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			s = w.fragment(sel.Name.Value)
+		}
+		total = total.plus(s)
+	}
+	for _, n := range w.levelKeys(set, nil) {
+		total.sameKey = max(total.sameKey, n)
+	}
+	return total
+}
+
+// levelKeys counts the fields of one selection level by response name
+// (alias or name), through inline fragments and named fragments (each
+// named fragment once per level, as validation does).
+func (w *walker) levelKeys(set *ast.SelectionSet, into map[string]int) map[string]int {
+	if into == nil {
+		into = map[string]int{}
+	}
+	if set == nil {
+		return into
+	}
+	spread := map[string]bool{}
+	for _, sel := range set.Selections {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			key := ""
+			if sel.Alias != nil {
+				key = sel.Alias.Value
+			} else if sel.Name != nil {
+				key = sel.Name.Value
+			}
+			into[key]++
+		case *ast.InlineFragment:
+			w.levelKeys(sel.SelectionSet, into)
+		case *ast.FragmentSpread:
+			if name := sel.Name.Value; !spread[name] {
+				spread[name] = true
+				for k, n := range w.fragmentKeys(name) {
+					into[k] += n
+				}
+			}
+		}
+	}
+	return into
+}
+
+func (w *walker) fragmentKeys(name string) map[string]int {
+	if k, ok := w.keys[name]; ok {
+		return k
+	}
+	w.keys[name] = nil // no cycles: never read
+	var k map[string]int
+	if f := w.fragments[name]; f != nil {
+		k = w.levelKeys(f.SelectionSet, nil)
+	}
+	w.keys[name] = k
+	return k
+}
+
+// pageSize is the page a list field asks for (its first or limit argument,
+// literal or variable), 1 for other fields.
+func (w *walker) pageSize(f *ast.Field) int {
+	n := 1
+	for _, a := range f.Arguments {
+		if a.Name == nil || (a.Name.Value != "first" && a.Name.Value != "limit") {
+			continue
+		}
+		switch v := a.Value.(type) {
+		case *ast.IntValue:
+			if i, err := strconv.Atoi(v.Value); err == nil {
+				n = max(n, i)
+			}
+		case *ast.Variable:
+			if v.Name != nil {
+				n = max(n, intValue(w.vars[v.Name.Value]))
+			}
+		}
+	}
+	return min(n, saturated)
+}
+
+func intValue(v any) int {
+	switch v := v.(type) {
+	case float64:
+		if v >= 1 && v < saturated {
+			return int(v)
+		}
+	case int:
+		return v
+	case json.Number:
+		if i, err := v.Int64(); err == nil && i < saturated {
+			return int(i)
+		}
+	}
+	return 1
+}
+
+func mulSaturated(a, b int) int {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	if a > saturated/b {
+		return saturated
+	}
+	return a * b
+}
+
+// Execute runs a prepared request under the request timeout, with a fresh
+// batching loader.
+func (s *Schema) Execute(ctx context.Context, p *Prepared) (res *graphql.Result) {
+	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, loaderKey{}, newLoader(ctx, s.store))
+	defer func() {
+		if r := recover(); r != nil {
+			loggerFrom(ctx).Error("panic while executing a query", "panic", fmt.Sprint(r))
+			res = errorResult(errInternal)
+		}
+	}()
+	res = graphql.Execute(graphql.ExecuteParams{Schema: s.schema, AST: p.doc, OperationName: p.req.OperationName,
+		Args: p.req.Variables, Context: ctx})
+	for i := range res.Errors {
+		res.Errors[i].Message = shorten(res.Errors[i].Message)
+	}
+	return res
+}
+
+// Do prepares and executes a request; a refusal is returned as a result
+// with its errors.
+func (s *Schema) Do(ctx context.Context, req Request) *graphql.Result {
+	p, err := s.Prepare(ctx, req)
+	if err != nil {
+		if re, ok := err.(*RequestError); ok {
+			return &graphql.Result{Errors: re.Errors}
+		}
+		return errorResult(publicError(ctx, err))
+	}
+	return s.Execute(ctx, p)
+}
