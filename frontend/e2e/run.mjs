@@ -245,6 +245,65 @@ await test("known-at-marks-claims-not-yet-public", async (keep) => {
   return page;
 });
 
+/**
+ * watched opens a page that records every request leaving 127.0.0.1 and every
+ * Content-Security-Policy violation (the server sends the policy with every
+ * response), from the securitypolicyviolation event and from the console.
+ */
+async function watched() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  });
+  const page = await context.newPage();
+  const foreign = [], requested = [], csp = [], errors = [];
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    requested.push(url.pathname);
+    if (url.protocol !== "data:" && url.protocol !== "blob:" && url.hostname !== "127.0.0.1") foreign.push(req.url());
+  });
+  page.on("console", (m) => /Content[- ]Security[- ]Policy/i.test(m.text()) && csp.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  /** check asserts that nothing left 127.0.0.1, the policy was never violated and no script failed. */
+  const check = async () => {
+    assert.deepEqual(foreign, [], "requests left 127.0.0.1");
+    assert.deepEqual([...csp, ...(await page.evaluate(() => window.cspViolations))], [], "Content-Security-Policy violations");
+    assert.deepEqual(errors, [], "page errors");
+  };
+  return { page, requested, check };
+}
+
+await test("graphiql-offline-under-csp", async (keep) => {
+  const { page, check } = await watched();
+  keep(page);
+  const res = await page.goto(server.url + "graphiql");
+  assert.match(res.headers()["content-security-policy"] ?? "", /script-src 'self';/);
+  const editor = page.locator(".graphiql-query-editor .CodeMirror");
+  await editor.waitFor();
+  assert.match(await editor.innerText(), /doj-apt40-indictment/);
+  await page.locator("button.graphiql-execute-button").click();
+  const result = page.locator(".graphiql-response .result-window");
+  await result.getByText("Ding Xiaoyang").first().waitFor();
+  assert.match(await result.innerText(), /"court"[\s\S]*"defendants"/);
+  await check();
+  return page;
+});
+
+await test("explorer-loads-no-graphiql-and-passes-csp", async (keep) => {
+  const { page, requested, check } = await watched();
+  keep(page);
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.explorer?.graph.order > 0);
+  await page.waitForFunction(() => document.body.dataset.layout === "settled");
+  const assets = requested.filter((p) => p.startsWith("/assets/"));
+  assert.ok(assets.some((p) => /^\/assets\/index-.*\.js$/.test(p)), `the explorer's script was not loaded: ${assets}`);
+  assert.deepEqual(assets.filter((p) => /graphiql|codemirror/i.test(p)), [], "the explorer loaded GraphiQL's chunks");
+  await check();
+  return page;
+});
+
 await browser.close();
 server.stop();
 console.log(failed ? `${failed} end-to-end test(s) failed` : `all end-to-end tests passed; screenshots in ${results}`);
