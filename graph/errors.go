@@ -13,11 +13,14 @@ var (
 	ErrInvalid = errors.New("invalid input")
 	// ErrUnavailable: the store cannot be reached now; retrying later may work.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrUnauthorized: the store rejected the server's credentials. Unlike
+	// ErrUnavailable, waiting does not help: the configuration must change.
+	ErrUnauthorized = errors.New("store rejected the credentials")
 )
 
 // Error is an error of one of the kinds above with a message meant for people.
 type Error struct {
-	Kind    error // ErrNotFound, ErrInvalid or ErrUnavailable
+	Kind    error // ErrNotFound, ErrInvalid, ErrUnavailable, ErrUnauthorized, or a context error
 	Message string
 	Err     error // the underlying cause, if any; not shown to users
 }

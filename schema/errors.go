@@ -16,6 +16,8 @@ import (
 var (
 	errUnavailable = errors.New("store unavailable")
 	errInternal    = errors.New("internal error")
+	// The store refuses the server's credentials: the operator must act.
+	errMisconfigured = errors.New("store misconfigured: see the server log")
 )
 
 type loggerKey struct{}
@@ -42,8 +44,11 @@ func publicError(ctx context.Context, err error) error {
 	case errors.Is(err, graph.ErrInvalid):
 		return err
 	case errors.Is(err, graph.ErrUnavailable):
-		loggerFrom(ctx).Warn("store unavailable", "err", errors.Unwrap(err))
+		loggerFrom(ctx).Warn("store unavailable", "err", err.Error(), "cause", errors.Unwrap(err))
 		return errUnavailable
+	case errors.Is(err, graph.ErrUnauthorized):
+		loggerFrom(ctx).Error("the store rejected the server's credentials", "err", err.Error())
+		return errMisconfigured
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("the request took longer than %s: ask for less (smaller pages, a shorter window, a lower depth)", RequestTimeout)
 	case errors.Is(err, context.Canceled):

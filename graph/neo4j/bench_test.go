@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/attribution-explorer/attribution/graph"
-	"github.com/attribution-explorer/attribution/graph/neo4j"
+	"github.com/attribution-explorer/attribution/graph/neo4j/neo4jtest"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 	"github.com/attribution-explorer/attribution/loaders"
 )
@@ -25,10 +25,10 @@ func BenchmarkLoadRandom(b *testing.B) { benchLoad(b, storetest.BenchGraph()) }
 
 func benchLoad(b *testing.B, batch graph.Batch) {
 	ctx := context.Background()
-	s := neo4j.OpenForTest(b)
+	s := neo4jtest.Open(b)
 	for b.Loop() {
 		b.StopTimer()
-		if err := s.DeleteAll(ctx); err != nil {
+		if err := neo4jtest.Empty(ctx, neo4jtest.Config()); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -40,7 +40,7 @@ func benchLoad(b *testing.B, batch graph.Batch) {
 
 // BenchmarkStore gives the p50 and p95 of each Store method on Neo4j.
 func BenchmarkStore(b *testing.B) {
-	s := neo4j.OpenForTest(b)
+	s := neo4jtest.Open(b)
 	batch := storetest.BenchGraph()
 	if err := s.Upsert(context.Background(), batch); err != nil {
 		b.Fatal(err)

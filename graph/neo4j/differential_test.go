@@ -9,7 +9,7 @@ import (
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
-	"github.com/attribution-explorer/attribution/graph/neo4j"
+	"github.com/attribution-explorer/attribution/graph/neo4j/neo4jtest"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 )
 
@@ -19,7 +19,7 @@ func TestDifferential(t *testing.T) {
 	ctx := context.Background()
 	const n = 3000
 	b := storetest.RandomGraph(42, n)
-	mem, neo := memory.New(), neo4j.OpenForTest(t)
+	mem, neo := memory.New(), neo4jtest.Open(t)
 	for _, s := range []graph.Store{mem, neo} {
 		if err := s.Upsert(ctx, b); err != nil {
 			t.Fatal(err)

@@ -16,7 +16,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -34,7 +39,9 @@ type Config struct {
 
 // Timeouts of the transactions the store runs.
 const (
-	readTimeout  = 10 * time.Second
+	// A backstop on Neo4j's side; the request's own deadline (shorter)
+	// normally ends a read first.
+	readTimeout  = 20 * time.Second
 	writeTimeout = 2 * time.Minute
 	rowsPerQuery = 1000 // rows of one UNWIND
 )
@@ -43,6 +50,7 @@ const (
 type Store struct {
 	driver driver.DriverWithContext
 	db     string
+	where  string // "Neo4j at <uri>", for messages that say what failed
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -65,13 +73,17 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %w", err)
 	}
-	s := &Store{driver: d, db: c.Database}
+	s := &Store{driver: d, db: c.Database, where: "Neo4j at " + redactURI(c.URI)}
 	if s.db == "" {
 		s.db = "neo4j"
 	}
 	if err := d.VerifyConnectivity(ctx); err != nil {
 		d.Close(ctx)
-		return nil, mapError(err)
+		err = s.mapError(err)
+		if errors.Is(err, graph.ErrUnauthorized) && c.User != "" {
+			err = fmt.Errorf("%w (user %q)", err, c.User)
+		}
+		return nil, err
 	}
 	if err := s.ensureSchema(ctx); err != nil {
 		d.Close(ctx)
@@ -106,7 +118,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 		if _, err := driver.ExecuteQuery(ctx, s.driver, stmt, nil, driver.EagerResultTransformer,
 			driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithWritersRouting(),
 			driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(writeTimeout))); err != nil {
-			return fmt.Errorf("neo4j: creating the schema (%s): %w", strings.Fields(stmt)[2], mapError(err))
+			return fmt.Errorf("neo4j: creating the schema (%s): %w", strings.Fields(stmt)[2], s.mapError(err))
 		}
 	}
 	return nil
@@ -114,9 +126,12 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 
 func (s *Store) Close() error { return s.driver.Close(context.Background()) }
 
-// Ping checks that Neo4j answers.
+// Ping checks that Neo4j answers a real read of the database, not only
+// that Bolt accepts connections: after a restart Bolt answers well before
+// the database serves queries.
 func (s *Store) Ping(ctx context.Context) error {
-	return mapError(s.driver.VerifyConnectivity(ctx))
+	_, err := s.read(ctx, "MATCH (e:Entity) RETURN e.id LIMIT 1", nil)
+	return err
 }
 
 // read runs one read query: readers routing, the named database, a timeout.
@@ -125,15 +140,18 @@ func (s *Store) read(ctx context.Context, query string, params map[string]any) (
 		driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithReadersRouting(),
 		driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(readTimeout)))
 	if err != nil {
-		return nil, mapError(err)
+		return nil, s.mapError(err)
 	}
 	return res.Records, nil
 }
 
-// mapError turns driver errors into graph errors: Neo4j that cannot be
-// reached is graph.ErrUnavailable; anything else is an internal error that
-// keeps its cause for the logs.
-func mapError(err error) error {
+// mapError turns driver errors into graph errors that say what happened
+// without the driver's internals: Neo4j that cannot be reached is
+// graph.ErrUnavailable (refused, unknown host, no answer), rejected
+// credentials graph.ErrUnauthorized, a transaction past its time
+// context.DeadlineExceeded; anything else is an internal error that keeps
+// its cause for the logs.
+func (s *Store) mapError(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -143,19 +161,59 @@ func mapError(err error) error {
 	var ne *driver.Neo4jError
 	if errors.As(err, &ne) {
 		switch {
+		case strings.HasPrefix(ne.Code, "Neo.ClientError.Security.Unauthorized"),
+			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.AuthenticationRateLimit"),
+			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.CredentialsExpired"):
+			return &graph.Error{Kind: graph.ErrUnauthorized, Message: s.where + " rejected the credentials", Err: err}
+		case strings.Contains(ne.Code, "TransactionTimedOut"):
+			return &graph.Error{Kind: context.DeadlineExceeded, Message: s.where + " did not finish the query in time", Err: err}
 		case strings.HasPrefix(ne.Code, "Neo.TransientError.General.DatabaseUnavailable"),
+			strings.HasPrefix(ne.Code, "Neo.ClientError.Database.DatabaseNotFound"),
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Security."):
-			return graph.Unavailable(err)
+			return &graph.Error{Kind: graph.ErrUnavailable, Message: fmt.Sprintf("%s: %s", s.where, ne.Msg), Err: err}
 		}
 		return fmt.Errorf("neo4j: %w", err)
-	}
-	if driver.IsConnectivityError(err) || driver.IsRetryable(err) {
-		return graph.Unavailable(err)
 	}
 	var ue *driver.UsageError
 	if errors.As(err, &ue) {
 		return fmt.Errorf("neo4j: %w", err)
 	}
 	// Dial and pool errors of an unreachable server come in several types.
-	return graph.Unavailable(err)
+	return &graph.Error{Kind: graph.ErrUnavailable, Message: s.where + " " + unreachable(err), Err: err}
+}
+
+// unreachable says why a server could not be reached, from the network error
+// under the driver's.
+func unreachable(err error) string {
+	// The driver's ConnectivityError holds the network error without
+	// unwrapping to it.
+	var ce *driver.ConnectivityError
+	if errors.As(err, &ce) && ce.Inner != nil {
+		err = ce.Inner
+	}
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "refused the connection"
+	case errors.As(err, &dns):
+		return fmt.Sprintf("cannot be reached: the host %q does not resolve", dns.Name)
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF):
+		return "closed the connection"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return "did not answer in time"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "did not answer in time"
+	}
+	return "cannot be reached"
+}
+
+// redactURI drops any password from a URI before it goes into a message.
+func redactURI(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "(an unreadable URI)"
+	}
+	return u.Redacted()
 }

@@ -4,10 +4,10 @@ import (
 	"testing"
 
 	"github.com/attribution-explorer/attribution/graph"
-	"github.com/attribution-explorer/attribution/graph/neo4j"
+	"github.com/attribution-explorer/attribution/graph/neo4j/neo4jtest"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 )
 
 func TestStoreContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) graph.Store { return neo4j.OpenForTest(t) })
+	storetest.Run(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 }

@@ -84,7 +84,7 @@ func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
 		}
 		return nil, nil
 	}, driver.WithTxTimeout(writeTimeout))
-	return mapError(err)
+	return s.mapError(err)
 }
 
 // existing fetches the kinds of the entities and the sources the batch
@@ -128,17 +128,4 @@ func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
 	r := recs[0]
 	return graph.Counts{Entities: int(value[int64](r, "entities")), Relations: int(value[int64](r, "relations")),
 		Sources: int(value[int64](r, "sources"))}, nil
-}
-
-// DeleteAll empties the database of everything the store wrote. Tests use it.
-func (s *Store) DeleteAll(ctx context.Context) error {
-	// CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.Run.
-	session := s.driver.NewSession(ctx, driver.SessionConfig{DatabaseName: s.db, AccessMode: driver.AccessModeWrite})
-	defer session.Close(ctx)
-	res, err := session.Run(ctx,
-		`MATCH (n) WHERE n:Entity OR n:Source CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`, nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	return mapError(err)
 }

@@ -1,0 +1,54 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/attribution-explorer/attribution/graph"
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// TestErrorsSayWhatHappened: the store's errors name the server and the
+// cause, and rejected credentials are not "unavailable" (waiting does not
+// mend them).
+func TestErrorsSayWhatHappened(t *testing.T) {
+	s := &Store{where: "Neo4j at bolt://db:7687"}
+	for _, c := range []struct {
+		err  error
+		kind error
+		want string
+	}{
+		{&driver.Neo4jError{Code: "Neo.ClientError.Security.Unauthorized", Msg: "The client is unauthorized"}, graph.ErrUnauthorized, "Neo4j at bolt://db:7687 rejected the credentials"},
+		{&driver.Neo4jError{Code: "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"}, context.DeadlineExceeded, "did not finish the query in time"},
+		{&driver.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable", Msg: "database is starting"}, graph.ErrUnavailable, "database is starting"},
+		{&driver.ConnectivityError{Inner: &net.OpError{Op: "dial", Err: errors.New("x")}}, graph.ErrUnavailable, "cannot be reached"},
+	} {
+		got := s.mapError(c.err)
+		if !errors.Is(got, c.kind) || !strings.Contains(got.Error(), c.want) {
+			t.Errorf("%v: got %v (%T); want %v saying %q", c.err, got, got, c.kind, c.want)
+		}
+		if c.kind != graph.ErrUnavailable && errors.Is(got, graph.ErrUnavailable) {
+			t.Errorf("%v: unavailable", c.err)
+		}
+	}
+}
+
+// TestOpenSaysConnectionRefused: a port where nothing listens.
+func TestOpenSaysConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = Open(context.Background(), Config{URI: "bolt://" + addr, User: "neo4j", Password: "secret-pw"})
+	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "Neo4j at bolt://"+addr+" refused the connection") {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(err.Error(), "secret-pw") {
+		t.Fatal("the password is in the message")
+	}
+}
