@@ -59,7 +59,24 @@ type Config struct {
 	// basic authentication, which browsers ask for and then send by
 	// themselves). Empty: reads are open.
 	ReadToken string
+	// Metrics records requests (nil: none recorded); MetricsHandler serves
+	// them at /metrics (nil: no such route).
+	Metrics        Observer
+	MetricsHandler http.Handler
 }
+
+// Observer records what the server serves; metrics.Metrics is one.
+type Observer interface {
+	GraphQLRequest(operation, outcome string, d time.Duration)
+	DocumentCache(hit bool)
+	InFlight() (done func())
+}
+
+type noObserver struct{}
+
+func (noObserver) GraphQLRequest(string, string, time.Duration) {}
+func (noObserver) DocumentCache(bool)                           {}
+func (noObserver) InFlight() func()                             { return func() {} }
 
 // httpError is an error with the status and message the client sees.
 type httpError struct {
@@ -80,6 +97,9 @@ func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noObserver{}
+	}
 	s := &server{cfg}
 	mux := http.NewServeMux()
 	mux.Handle("POST /graphql", s.handle(s.graphqlPost))
@@ -87,6 +107,9 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /graphiql", s.handle(s.graphiql))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
+	if cfg.MetricsHandler != nil {
+		mux.Handle("GET /metrics", cfg.MetricsHandler)
+	}
 	if cfg.Frontend != nil {
 		mux.Handle("GET /", cfg.Frontend)
 	} else {
@@ -281,11 +304,16 @@ func (s *server) execute(w http.ResponseWriter, r *http.Request, req schema.Requ
 	if strings.TrimSpace(req.Query) == "" {
 		return errorf(http.StatusBadRequest, "the request has no query")
 	}
+	defer s.cfg.Metrics.InFlight()()
+	start, outcome, operation := time.Now(), "refused", req.OperationName
+	defer func() { s.cfg.Metrics.GraphQLRequest(operation, outcome, time.Since(start)) }()
 	ctx := schema.WithLogger(r.Context(), logger(r))
 	p, err := s.cfg.Schema.Prepare(ctx, req)
 	if err != nil {
 		return err
 	}
+	s.cfg.Metrics.DocumentCache(p.Cached)
+	operation = p.OperationName()
 	// Decided from the parsed operation, not from the text, which may begin
 	// with a comment.
 	if op := p.OperationType(); op != "query" {
@@ -296,7 +324,11 @@ func (s *server) execute(w http.ResponseWriter, r *http.Request, req schema.Requ
 			return err
 		}
 	}
-	return writeGraphQL(w, r, http.StatusOK, s.cfg.Schema.Execute(ctx, p))
+	res := s.cfg.Schema.Execute(ctx, p)
+	if outcome = "ok"; len(res.Errors) > 0 {
+		outcome = "error"
+	}
+	return writeGraphQL(w, r, http.StatusOK, res)
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
@@ -309,8 +341,12 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	if err := s.cfg.Store.Ping(ctx); err != nil {
-		logger(r).Warn("not ready", "err", err)
-		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
+		logger(r).Warn("not ready", "err", err.Error())
+		status := "store unavailable"
+		if errors.Is(err, graph.ErrUnauthorized) {
+			status = "store misconfigured"
+		}
+		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": status})
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
 	"github.com/attribution-explorer/attribution/loaders"
+	"github.com/attribution-explorer/attribution/metrics"
 	"github.com/attribution-explorer/attribution/schema"
 	"github.com/attribution-explorer/attribution/server"
 )
@@ -146,6 +147,8 @@ func serve(ctx context.Context, addr string, loadIfEmpty bool, getenv func(strin
 			return err
 		}
 	}
+	m := metrics.New()
+	store = m.Store(store)
 	sc, err := schema.New(store)
 	if err != nil {
 		return err
@@ -158,7 +161,8 @@ func serve(ctx context.Context, addr string, loadIfEmpty bool, getenv func(strin
 	}
 	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: origins,
 		Version: versionString(), Frontend: frontendHandler(),
-		WriteToken: getenv("ATTRIBUTION_WRITE_TOKEN"), ReadToken: getenv("ATTRIBUTION_READ_TOKEN")})
+		WriteToken: getenv("ATTRIBUTION_WRITE_TOKEN"), ReadToken: getenv("ATTRIBUTION_READ_TOKEN"),
+		Metrics: m, MetricsHandler: m.Handler()})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
