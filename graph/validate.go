@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problem is one thing wrong with a batch. Item and Index say which element
@@ -146,13 +148,13 @@ func (b *Batch) Validate(ex Existing) []Problem {
 		}
 		from, to := kindOf(r.From), kindOf(r.To)
 		if from == "" {
-			add("relation", i, "from", "relation '%s' from unknown entity '%s'", r.Type, r.From)
+			add("relation", i, "from", "relation '%s' from unknown entity '%s'", escape(r.Type), escape(r.From))
 		}
 		if to == "" {
-			add("relation", i, "to", "relation '%s' to unknown entity '%s'", r.Type, r.To)
+			add("relation", i, "to", "relation '%s' to unknown entity '%s'", escape(r.Type), escape(r.To))
 		}
 		if known && from != "" && to != "" && !t.Allows(from, to) {
-			add("relation", i, "type", "%s cannot join a %s (%s) to a %s (%s)", r.Type, from, r.From, to, r.To)
+			add("relation", i, "type", "%s cannot join a %s (%s) to a %s (%s)", r.Type, from, escape(r.From), to, escape(r.To))
 		}
 		if r.From == r.To && r.From != "" {
 			add("relation", i, "to", "a relation cannot join %q to itself", r.From)
@@ -178,6 +180,17 @@ func (b *Batch) Check(ex Existing) error {
 		msgs[i] = p.Error()
 	}
 	return &Error{Kind: ErrInvalid, Message: strings.Join(msgs, "; ")}
+}
+
+// escape writes a value of the input for a message: as it is, or with Go
+// escapes (\n, \t, \x00...) when it holds anything unprintable, so that a
+// problem stays on one line and cannot pass for another one.
+func escape(s string) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) < 0 {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 func validLanguage(s string) bool {

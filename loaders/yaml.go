@@ -5,8 +5,10 @@
 package loaders
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -102,14 +104,31 @@ func (d *yamlDataset) errorf(file string, line int, format string, args ...any) 
 
 func (d *yamlDataset) file(name string, raw []byte) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
+		return
+	}
+	// A second document would be silently dropped: refuse it.
+	var next yaml.Node
+	if err := dec.Decode(&next); err != nil && err != io.EOF {
+		d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
+		return
+	} else if err == nil {
+		line := next.Line
+		if len(next.Content) > 0 {
+			line = next.Content[0].Line
+		}
+		d.errorf(name, line, "a data file holds one YAML document; a second one starts here (remove the \"---\" line)")
 		return
 	}
 	if len(doc.Content) == 0 {
 		return // an empty file, or only comments
 	}
 	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == "" {
+		return // "---" with nothing, or only comments, after it: an empty file too
+	}
 	if root.Kind != yaml.MappingNode {
 		d.errorf(name, root.Line, "a data file is a mapping with the keys sources, entities and relations")
 		return
