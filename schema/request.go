@@ -107,8 +107,8 @@ func newDocumentCache() *documentCache {
 }
 
 // Prepare runs every check of a request, cheapest first: size; tokens and
-// nesting on the raw text; parsing; fragment cycles; one memoised pass for
-// depth, fields and cost; validation. Documents are cached by the hash of
+// nesting on the raw text; parsing; one memoised pass for depth, fields and
+// cost; fragment cycles; validation. Documents are cached by the hash of
 // their text, so a repeated query skips parsing and validation. The error is
 // a *RequestError, or the context's error.
 func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, error) {
@@ -171,10 +171,6 @@ func (s *Schema) read(ctx context.Context, text string) (d *document, rerr *Requ
 	if err := ctx.Err(); err != nil {
 		return nil, refuse("the request was cancelled")
 	}
-	// Cycles first: the rest of graphql-go's validation never ends on them.
-	if v := graphql.ValidateDocument(&s.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !v.IsValid {
-		return nil, refuseErrors(v.Errors)
-	}
 	shape := newWalker(doc, nil).document()
 	switch {
 	case shape.depth > MaxDepth:
@@ -183,6 +179,12 @@ func (s *Schema) read(ctx context.Context, text string) (d *document, rerr *Requ
 		return nil, refuse("the query selects %s fields once its fragments are expanded; the limit is %d", costString(shape.fields), MaxFields)
 	case shape.sameKey > MaxSameKey:
 		return nil, refuse("the query selects the same name %d times at one level; the limit is %d", shape.sameKey, MaxSameKey)
+	}
+	// Cycles before the other rules, which never end on them. The rule runs
+	// graphql-go's visitor over the whole document, which costs more than
+	// the walk above: hence second.
+	if v := graphql.ValidateDocument(&s.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !v.IsValid {
+		return nil, refuseErrors(v.Errors)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, refuse("the request was cancelled")
@@ -256,8 +258,9 @@ func (a shape) plus(b shape) shape {
 
 // walker measures selection sets, expanding fragments; each fragment is
 // measured once (memoised), so a document whose fragments spread each other
-// twice over, doubling at every step, costs one pass, not 2^n. It must only
-// see documents without fragment cycles.
+// twice over, doubling at every step, costs one pass, not 2^n. A fragment
+// cycle ends the walk (a fragment being measured counts as empty), so the
+// walk is safe before the cycle check, which then refuses the document.
 type walker struct {
 	doc       *ast.Document
 	fragments map[string]*ast.FragmentDefinition
@@ -301,7 +304,7 @@ func (w *walker) fragment(name string) shape {
 	if f == nil {
 		return shape{} // validation reports the unknown fragment
 	}
-	w.memo[name] = shape{} // never used: there are no cycles
+	w.memo[name] = shape{} // what a cycle back to this fragment counts
 	s := w.selectionSet(f.SelectionSet)
 	w.memo[name] = s
 	return s
@@ -371,7 +374,7 @@ func (w *walker) fragmentKeys(name string) map[string]int {
 	if k, ok := w.keys[name]; ok {
 		return k
 	}
-	w.keys[name] = nil // no cycles: never read
+	w.keys[name] = nil // what a cycle back to this fragment counts
 	var k map[string]int
 	if f := w.fragments[name]; f != nil {
 		k = w.levelKeys(f.SelectionSet, nil)
