@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 	"github.com/attribution-explorer/attribution/schema"
@@ -232,3 +233,26 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }`
+
+// slowStore answers Counts only when the request is over.
+type slowStore struct{ graph.Store }
+
+func (s slowStore) Counts(ctx context.Context) (graph.Counts, error) {
+	<-ctx.Done()
+	return graph.Counts{}, ctx.Err()
+}
+
+// TestTimeoutsSayHowLong: a request that runs out of time says so in words,
+// not "context deadline exceeded".
+func TestTimeoutsSayHowLong(t *testing.T) {
+	sc, err := schema.New(slowStore{storetest.LoadCurated(t, memory.New())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	res := sc.Do(ctx, schema.Request{Query: "{ stats { entities } }"})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "the request took longer than 15s") {
+		t.Fatalf("%v", res.Errors)
+	}
+}

@@ -445,8 +445,15 @@ func (s *Schema) Execute(ctx context.Context, p *Prepared) (res *graphql.Result)
 	}()
 	res = graphql.Execute(graphql.ExecuteParams{Schema: s.schema, AST: p.doc, OperationName: p.req.OperationName,
 		Args: p.req.Variables, Context: ctx})
-	for i := range res.Errors {
-		res.Errors[i].Message = shorten(res.Errors[i].Message)
+	for i, e := range res.Errors {
+		// graphql-go reports its own context's end in the context's words.
+		switch e.Message {
+		case context.DeadlineExceeded.Error():
+			e.Message = publicError(ctx, context.DeadlineExceeded).Error()
+		case context.Canceled.Error():
+			e.Message = publicError(ctx, context.Canceled).Error()
+		}
+		res.Errors[i].Message = shorten(e.Message)
 	}
 	return res
 }
