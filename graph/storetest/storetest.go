@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -354,6 +355,14 @@ func testLimits(t *testing.T, s graph.Store) {
 	wantInvalid(t, "relation type", err)
 	_, err = s.Entities(ctx, make([]string, graph.MaxIDs+1))
 	wantInvalid(t, "ids", err)
+	// The largest offset overflowed offset+limit in Cypher: an internal error.
+	for _, offset := range []int{graph.MaxOffset + 1, math.MaxInt} {
+		_, err = s.Timeline(ctx, graph.TimelineQuery{Offset: offset, Limit: 10})
+		wantInvalid(t, "timeline offset", err)
+	}
+	if page, err := s.Timeline(ctx, graph.TimelineQuery{Offset: graph.MaxOffset, Limit: graph.MaxPage}); err != nil || len(page.Items) != 0 || page.HasNext {
+		t.Errorf("the farthest timeline page: %v items, next %v, error %v", len(page.Items), page.HasNext, err)
+	}
 }
 
 func testUpsert(t *testing.T, s graph.Store) {
