@@ -109,24 +109,29 @@ func (d *yamlDataset) file(name string, raw []byte) {
 		d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
 		return
 	}
-	// A second document would be silently dropped: refuse it.
-	var next yaml.Node
-	if err := dec.Decode(&next); err != nil && err != io.EOF {
-		d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
-		return
-	} else if err == nil {
-		line := next.Line
-		if len(next.Content) > 0 {
-			line = next.Content[0].Line
+	// A second document would be silently dropped: refuse it, unless it is
+	// empty ("---" and nothing, as an empty file is).
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if err == io.EOF {
+			break
 		}
-		d.errorf(name, line, "a data file holds one YAML document; a second one starts here (remove the \"---\" line)")
+		if err != nil {
+			d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
+			return
+		}
+		if len(next.Content) == 0 || isEmptyDocument(next.Content[0]) {
+			continue
+		}
+		d.errorf(name, next.Content[0].Line, "a data file holds one YAML document; a second one starts here (remove the \"---\" line)")
 		return
 	}
 	if len(doc.Content) == 0 {
 		return // an empty file, or only comments
 	}
 	root := doc.Content[0]
-	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == "" {
+	if isEmptyDocument(root) {
 		return // "---" with nothing, or only comments, after it: an empty file too
 	}
 	if root.Kind != yaml.MappingNode {
@@ -302,4 +307,9 @@ func IsDatasetError(err error) bool {
 // Curated returns the curated dataset of the data package as one batch.
 func Curated() (graph.Batch, error) {
 	return LoadYAML(data.Curated, data.Dir, "data/")
+}
+
+// isEmptyDocument: "---" with nothing, or only comments, after it.
+func isEmptyDocument(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
 }
