@@ -1,7 +1,7 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build frontend test vet bench bench-frontend neo4j-up neo4j-down
+.PHONY: run build frontend test vet bench bench-frontend neo4j-up neo4j-down soak fuzz
 
 # Builds the web explorer and the binary, then serves on the embedded store
 # (or on Neo4j when NEO4J_URI is set). Without npm, serves the API alone.
@@ -37,3 +37,12 @@ bench-frontend: build
 # Benchmarks of both stores (starts Neo4j unless NEO4J_URI names one); see docs/benchmarks.md.
 bench:
 	scripts/bench
+
+# A bounded soak test on loopback (SOAK_DURATION, default 3m): its own Neo4j,
+# stopped and restarted under load; report in test-results/soak.json.
+soak:
+	scripts/soak
+
+# Every fuzz target for FUZZTIME each (default 20s; make test runs it too).
+fuzz:
+	scripts/fuzz
