@@ -3,6 +3,8 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -64,7 +66,7 @@ func (s *Schema) SDL() string {
 		case *graphql.InputObject:
 			fmt.Fprintf(&b, "input %s {\n", t.Name())
 			fields := t.Fields()
-			for _, name := range sortedKeys(fields) {
+			for _, name := range slices.Sorted(maps.Keys(fields)) {
 				f := fields[name]
 				writeDescription(&b, "  ", f.Description())
 				fmt.Fprintf(&b, "  %s: %s%s\n", name, f.Type, defaultValue(f.Type, f.DefaultValue))
@@ -76,7 +78,7 @@ func (s *Schema) SDL() string {
 }
 
 func writeFields(b *strings.Builder, fields graphql.FieldDefinitionMap) {
-	for _, name := range sortedKeys(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		f := fields[name]
 		writeDescription(b, "  ", f.Description)
 		b.WriteString("  " + name)
@@ -120,13 +122,4 @@ func defaultValue(t graphql.Type, v any) string {
 	}
 	j, _ := json.Marshal(v)
 	return " = " + string(j)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -48,6 +48,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -55,6 +56,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1422,7 +1424,7 @@ func (r *report) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-17s%s: %d sent, %d passed, p50 %.1fms, p99 %.1fms, max %.1fms (all: p50 %.1fms, p99 %.1fms)\n",
 			phaseLabel[n], window, p.Realistic, p.Passed, p.P50ms, p.P99ms, p.MaxMs, p.AllP50ms, p.AllP99ms)
-		for _, e := range sortedKeys(p.Errors) {
+		for _, e := range slices.Sorted(maps.Keys(p.Errors)) {
 			fmt.Fprintf(w, "      %6d  %s\n", p.Errors[e], e)
 		}
 		if p.NotSent > 0 {
@@ -1431,10 +1433,10 @@ func (r *report) print(w io.Writer) {
 	}
 
 	fmt.Fprintf(w, "\nhostile queries (each must get HTTP 400):\n")
-	for _, n := range sortedKeys(r.Hostile) {
+	for _, n := range slices.Sorted(maps.Keys(r.Hostile)) {
 		h := r.Hostile[n]
 		fmt.Fprintf(w, "  %-17s %d sent, %d got 400, slowest %.1fms\n", n, h.Sent, h.Got400, h.MaxMs)
-		for _, e := range sortedKeys(h.Failures) {
+		for _, e := range slices.Sorted(maps.Keys(h.Failures)) {
 			fmt.Fprintf(w, "      %6d  %s\n", h.Failures[e], e)
 		}
 	}
@@ -1477,15 +1479,6 @@ func (s snapshot) String() string {
 	}
 	return fmt.Sprintf("%d entities, %d relations, %d sources (hashed %d entities, %d relations), sha256 %s",
 		s.Entities, s.Relations, s.Sources, s.HashedEntities, s.HashedRelations, s.SHA256[:16])
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func (r *report) write(path string) error {
