@@ -13,7 +13,10 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=frontend /src/frontend/dist/app ./frontend/dist/app
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/attribution ./cmd/attribution
+# The version shown by `attribution version`, /healthz and the explorer:
+# docker compose build --build-arg VERSION=$(git describe --tags --always --dirty)
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/attribution ./cmd/attribution
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/attribution /usr/local/bin/attribution

@@ -1,6 +1,6 @@
 module github.com/attribution-explorer/attribution
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/graphql-go/graphql v0.8.1

@@ -48,6 +48,13 @@ func TestComposeFile(t *testing.T) {
 	if !strings.Contains(db.Environment["NEO4J_AUTH"], "${NEO4J_PASSWORD") || !strings.Contains(app.Environment["NEO4J_PASSWORD"], "${NEO4J_PASSWORD") {
 		t.Error("the Neo4j password must come from the environment")
 	}
+	// Compose checks ${X:?...} for every command: "docker compose down"
+	// failed without the password.
+	for _, v := range []string{db.Environment["NEO4J_AUTH"], app.Environment["NEO4J_PASSWORD"]} {
+		if strings.Contains(v, ":?") {
+			t.Errorf("%q makes every compose command need the password", v)
+		}
+	}
 	if !hasPrefix(db.Volumes, "neo4j-data:/data") || c.Volumes == nil {
 		t.Errorf("neo4j data must live in a named volume: %v", db.Volumes)
 	}

@@ -2,18 +2,16 @@
 // GraphQL API and the web explorer, and loads the curated dataset.
 //
 //	attribution serve [-addr host:port] [-load-if-empty]   serve the explorer
-//	attribution load                      load data/ into the store (Neo4j when NEO4J_URI is set)
+//	attribution load [-dir DIR]           validate the curated data, load it into Neo4j (NEO4J_URI)
+//	attribution check [-dir DIR]          validate the curated data
 //	attribution version                   print the version
 //
-// Configuration comes from the environment: ATTRIBUTION_ADDR, CORS_ORIGINS,
-// LOG_LEVEL, NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE,
-// ATTRIBUTION_WRITE_TOKEN, ATTRIBUTION_READ_TOKEN.
+// Flags and the environment are read in one place, config.go.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,63 +43,47 @@ func main() {
 	}
 }
 
-const usage = `usage: attribution <command>
+const usage = `usage: attribution <command> [flags]
 
 commands:
-  serve [-addr host:port] [-load-if-empty]
-                           serve the explorer (ATTRIBUTION_ADDR, default 127.0.0.1:8080)
-  load                     load the curated data/ into the store
-  version                  print the version
+  serve [-addr host:port] [-load-if-empty]   serve the explorer and the API
+  load [-dir DIR]                            validate the curated data; load it into Neo4j when NEO4J_URI is set
+  check [-dir DIR]                           validate the curated data (file:line of every problem)
+  version                                    print the version
 
-The store is Neo4j when NEO4J_URI is set, else the embedded store loaded with data/.`
+"attribution <command> -h" tells more. The store is Neo4j when NEO4J_URI is set,
+else the embedded store loaded with the curated data`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
-	log := newLogger(getenv("LOG_LEVEL"), stderr)
 	switch args[0] {
 	case "version":
 		fmt.Fprintln(stdout, "attribution", versionString())
 		return nil
-	case "serve":
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		addr := fs.String("addr", envOr(getenv, "ATTRIBUTION_ADDR", "127.0.0.1:8080"), "address to listen on")
-		loadIfEmpty := fs.Bool("load-if-empty", false, "load data/ first when the store holds no entity (docker-compose uses it)")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		return serve(ctx, *addr, *loadIfEmpty, getenv, log, stdout)
-	case "load":
-		return load(ctx, getenv, log, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
+	case "serve", "load", "check":
+		cfg, err := parseConfig(args[0], args[1:], getenv, stderr)
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+		switch args[0] {
+		case "serve":
+			return serve(ctx, cfg, log, stdout)
+		case "load":
+			return load(ctx, cfg, log, stdout)
+		}
+		_, err = readCurated(cfg, stdout)
+		return err
 	}
 	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
-}
-
-func envOr(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func newLogger(level string, w io.Writer) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(envLevel(level))); err != nil {
-		l = slog.LevelInfo
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
-}
-
-func envLevel(s string) string {
-	if s == "" {
-		return "info"
-	}
-	return s
 }
 
 func versionString() string {
@@ -119,10 +101,10 @@ func versionString() string {
 }
 
 // openStore opens the configured store: Neo4j when NEO4J_URI is set, else
-// the embedded store loaded with the curated dataset.
-func openStore(ctx context.Context, getenv func(string) string, log *slog.Logger) (graph.Store, error) {
-	if getenv("NEO4J_URI") != "" {
-		return openNeo4j(ctx, getenv, log)
+// the embedded store loaded with the curated dataset built into the binary.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (graph.Store, error) {
+	if cfg.Neo4j.URI != "" {
+		return openNeo4j(ctx, cfg.Neo4j, log)
 	}
 	b, err := loaders.Curated()
 	if err != nil {
@@ -136,13 +118,13 @@ func openStore(ctx context.Context, getenv func(string) string, log *slog.Logger
 	return s, nil
 }
 
-func serve(ctx context.Context, addr string, loadIfEmpty bool, getenv func(string) string, log *slog.Logger, stdout io.Writer) error {
-	store, err := openStore(ctx, getenv, log)
+func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if loadIfEmpty {
+	if cfg.LoadIfEmpty {
 		if err := loadCuratedIfEmpty(ctx, store, log); err != nil {
 			return err
 		}
@@ -153,17 +135,11 @@ func serve(ctx context.Context, addr string, loadIfEmpty bool, getenv func(strin
 	if err != nil {
 		return err
 	}
-	var origins []string
-	for _, o := range strings.Split(getenv("CORS_ORIGINS"), ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			origins = append(origins, o)
-		}
-	}
-	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: origins,
+	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins,
 		Version: versionString(), Frontend: frontendHandler(),
-		WriteToken: getenv("ATTRIBUTION_WRITE_TOKEN"), ReadToken: getenv("ATTRIBUTION_READ_TOKEN"),
+		WriteToken: cfg.WriteToken, ReadToken: cfg.ReadToken,
 		Metrics: m, MetricsHandler: m.Handler()})
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
@@ -196,17 +172,37 @@ func loadCuratedIfEmpty(ctx context.Context, store graph.Store, log *slog.Logger
 	return store.Upsert(ctx, b)
 }
 
-func load(ctx context.Context, getenv func(string) string, log *slog.Logger, stdout io.Writer) error {
-	b, err := loaders.Curated()
+// readCurated reads and validates the curated data: the files in
+// cfg.DataDir, or the copy built into the binary, saying which.
+func readCurated(cfg Config, stdout io.Writer) (graph.Batch, error) {
+	var (
+		b     graph.Batch
+		err   error
+		which = "the curated data built into this binary"
+	)
+	if cfg.DataDir != "" {
+		which = cfg.DataDir
+		b, err = loaders.LoadYAML(os.DirFS(cfg.DataDir), ".", strings.TrimSuffix(cfg.DataDir, "/")+"/")
+	} else {
+		b, err = loaders.Curated()
+	}
+	if err != nil {
+		return b, fmt.Errorf("%s: %w", which, err)
+	}
+	fmt.Fprintf(stdout, "%s is valid: %d entities, %d relations, %d sources\n", which, len(b.Entities), len(b.Relations), len(b.Sources))
+	return b, nil
+}
+
+func load(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	b, err := readCurated(cfg, stdout)
 	if err != nil {
 		return err
 	}
-	if getenv("NEO4J_URI") == "" {
-		fmt.Fprintf(stdout, "data/ is valid: %d entities, %d relations, %d sources (set NEO4J_URI to load it into Neo4j)\n",
-			len(b.Entities), len(b.Relations), len(b.Sources))
+	if cfg.Neo4j.URI == "" {
+		fmt.Fprintln(stdout, "NEO4J_URI is not set: nothing loaded (the embedded store loads the data at start)")
 		return nil
 	}
-	store, err := openNeo4j(ctx, getenv, log)
+	store, err := openNeo4j(ctx, cfg.Neo4j, log)
 	if err != nil {
 		return err
 	}
@@ -219,7 +215,7 @@ func load(ctx context.Context, getenv func(string) string, log *slog.Logger, std
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loaded data/ in %s: the store holds %d entities, %d relations, %d sources\n",
+	fmt.Fprintf(stdout, "loaded in %s: the store holds %d entities, %d relations, %d sources\n",
 		time.Since(start).Round(time.Millisecond), c.Entities, c.Relations, c.Sources)
 	return nil
 }

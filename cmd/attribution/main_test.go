@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +72,74 @@ func TestLoadValidatesWithoutNeo4j(t *testing.T) {
 	if err := run(context.Background(), []string{"load"}, env(nil), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "data/ is valid") {
+	// The test runs in cmd/attribution, where data/curated does not exist:
+	// the copy built into the binary is checked, and it says so.
+	if !strings.Contains(out.String(), "the curated data built into this binary is valid") || !strings.Contains(out.String(), "nothing loaded") {
 		t.Fatalf("load printed %q", out.String())
+	}
+}
+
+// TestCheckReadsTheFilesOnDisk: check and load read the folder given (or
+// data/curated of the working directory), not the copy in the binary, and
+// name the file and line of a problem.
+func TestCheckReadsTheFilesOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	good := "sources:\n  - {id: s1, title: A report, published: 2021-07-19, language: en}\n" +
+		"entities:\n  - {id: apt40, kind: THREAT_ACTOR, name: APT40, sources: [s1]}\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := run(context.Background(), []string{"check", "-dir", dir}, env(nil), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), dir+" is valid: 1 entities, 0 relations, 1 sources") {
+		t.Fatalf("check printed %q", out.String())
+	}
+	bad := good + "relations:\n  - {from: apt40, type: WORKS_FOR, to: mss, sources: [s1]}\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"check", "load"} {
+		err := run(context.Background(), []string{cmd, "-dir", dir}, env(nil), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), dir+"/a.yaml:6:") || !strings.Contains(err.Error(), "unknown entity 'mss'") {
+			t.Errorf("%s of a broken folder: %v", cmd, err)
+		}
+	}
+}
+
+// TestHelpAndConfigErrors: -h prints help and exits 0 for every command,
+// without doing anything else; bad configuration is named.
+func TestHelpAndConfigErrors(t *testing.T) {
+	for _, cmd := range []string{"serve", "load", "check"} {
+		var out, errOut strings.Builder
+		if err := run(context.Background(), []string{cmd, "-h"}, env(nil), &out, &errOut); err != nil {
+			t.Errorf("%s -h: %v", cmd, err)
+		}
+		if !strings.Contains(errOut.String(), "usage: attribution "+cmd) || strings.Contains(out.String(), "valid") {
+			t.Errorf("%s -h printed %q and %q", cmd, out.String(), errOut.String())
+		}
+	}
+	for args, want := range map[string]string{
+		"serve -nope":     "flag provided but not defined: -nope",
+		"load extra":      "load takes no arguments",
+		"serve LOG_LEVEL": `LOG_LEVEL="loud"`,
+		"serve NEO4J":     "NEO4J_PASSWORD is empty",
+	} {
+		vars := map[string]string{}
+		if strings.HasSuffix(args, "LOG_LEVEL") {
+			vars["LOG_LEVEL"] = "loud"
+		}
+		if strings.HasSuffix(args, "NEO4J") {
+			vars["NEO4J_URI"], vars["NEO4J_USER"] = "bolt://127.0.0.1:1", "neo4j"
+		}
+		fields := strings.Fields(args)
+		if fields[1] == "LOG_LEVEL" || fields[1] == "NEO4J" {
+			fields = fields[:1]
+		}
+		err := run(context.Background(), fields, env(vars), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", args, err, want)
+		}
 	}
 }

@@ -9,9 +9,7 @@ import (
 )
 
 // openNeo4j opens the Neo4j store that NEO4J_URI names.
-func openNeo4j(ctx context.Context, getenv func(string) string, log *slog.Logger) (graph.Store, error) {
-	cfg := neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"), Password: getenv("NEO4J_PASSWORD"),
-		Database: getenv("NEO4J_DATABASE")}
+func openNeo4j(ctx context.Context, cfg neo4j.Config, log *slog.Logger) (graph.Store, error) {
 	s, err := neo4j.Open(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/attribution-explorer/attribution/graph/neo4j"
+)
+
+// Config is everything the binary reads from its flags and the environment,
+// parsed and validated once, here.
+type Config struct {
+	Addr        string       // serve: host:port to listen on
+	LoadIfEmpty bool         // serve: load the curated data first into an empty store
+	DataDir     string       // load, check: curated YAML on disk; "": the copy built into the binary
+	LogLevel    slog.Level   // LOG_LEVEL
+	CORSOrigins []string     // CORS_ORIGINS, comma-separated
+	Neo4j       neo4j.Config // NEO4J_*; URI "": the embedded store
+	WriteToken  string       // ATTRIBUTION_WRITE_TOKEN
+	ReadToken   string       // ATTRIBUTION_READ_TOKEN
+}
+
+// defaultDataDir is where the curated files live in a checkout: when it
+// exists, load and check read it, so that a person editing the data checks
+// what they edit, not the copy in a binary built before.
+const defaultDataDir = "data/curated"
+
+// errHelp: the user asked for help, which was printed; not a failure.
+var errHelp = errors.New("help requested")
+
+// parseConfig reads the flags of one command and the environment.
+func parseConfig(command string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := Config{Neo4j: neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"),
+		Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")},
+		WriteToken: getenv("ATTRIBUTION_WRITE_TOKEN"), ReadToken: getenv("ATTRIBUTION_READ_TOKEN")}
+	if c.Neo4j.Database == "" {
+		c.Neo4j.Database = "neo4j"
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(envOr(getenv, "LOG_LEVEL", "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", getenv("LOG_LEVEL"))
+	}
+	for _, o := range strings.Split(getenv("CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	switch command {
+	case "serve":
+		fs.StringVar(&c.Addr, "addr", envOr(getenv, "ATTRIBUTION_ADDR", "127.0.0.1:8080"), "address to listen on (ATTRIBUTION_ADDR)")
+		fs.BoolVar(&c.LoadIfEmpty, "load-if-empty", false, "load the curated data first when the store holds no entity (docker-compose uses it)")
+	case "load", "check":
+		fs.StringVar(&c.DataDir, "dir", "", "the folder of curated YAML files (default: "+defaultDataDir+" when it exists, else the copy built into the binary)")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: attribution %s [flags]\n\n%s\n", command, commandHelp[command])
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, errHelp
+		}
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%s takes no arguments, got %q (see attribution %s -h)", command, fs.Args(), command)
+	}
+	if (command == "load" || command == "check") && c.DataDir == "" {
+		if st, err := os.Stat(defaultDataDir); err == nil && st.IsDir() {
+			c.DataDir = defaultDataDir
+		}
+	}
+	if c.Neo4j.URI != "" && c.Neo4j.User != "" && c.Neo4j.Password == "" {
+		return c, errors.New("NEO4J_USER is set but NEO4J_PASSWORD is empty")
+	}
+	return c, nil
+}
+
+var commandHelp = map[string]string{
+	"serve": "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data.",
+	"load":  "Validates the curated data and, when NEO4J_URI is set, loads it into Neo4j (idempotent).",
+	"check": "Validates the curated data, naming file:line of every problem.",
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
