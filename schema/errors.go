@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/attribution-explorer/attribution/graph"
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
 )
 
 // This file is the one place where errors become what users see.
@@ -85,4 +87,9 @@ func shorten(msg string) string {
 		msg = fmt.Sprintf("%s… (%d characters)", string([]rune(msg)[:maxMessage]), n)
 	}
 	return msg
+}
+
+// errorResult is a response holding err alone.
+func errorResult(err error) *graphql.Result {
+	return &graphql.Result{Errors: []gqlerrors.FormattedError{gqlerrors.FormatError(err)}}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/graphql-go/graphql"
-	"github.com/graphql-go/graphql/gqlerrors"
 )
 
 // Schema is the executable GraphQL schema over one store.
@@ -88,7 +87,7 @@ func New(store graph.Store) (*Schema, error) {
 			}),
 			"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
 				i := p.Source.(graph.TimelineItem)
-				return loaderFrom(p.Context).sourceList(i.Sources()), nil
+				return batcherFrom(p.Context).sourceList(i.Sources()), nil
 			})},
 		},
 	})
@@ -159,7 +158,7 @@ func New(store graph.Store) (*Schema, error) {
 			}, Resolve: resolver(r.timeline)},
 		"source": {Type: t.source, Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
 			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-				return loaderFrom(p.Context).source(p.Args["id"].(string)), nil
+				return batcherFrom(p.Context).source(p.Args["id"].(string)), nil
 			})},
 		"relationTypes": {Type: nonNullList(relationType), Description: "The relation vocabulary.",
 			Resolve: func(graphql.ResolveParams) (any, error) { return graph.Vocabulary, nil }},
@@ -185,156 +184,4 @@ func kindStrings(ks []graph.Kind) []string {
 		out = append(out, string(k))
 	}
 	return out
-}
-
-func errorResult(err error) *graphql.Result {
-	return &graphql.Result{Errors: []gqlerrors.FormattedError{gqlerrors.FormatError(err)}}
-}
-
-// rootResolvers resolve the fields of Query.
-type rootResolvers struct {
-	store graph.Store
-}
-
-func (r *rootResolvers) entity(p graphql.ResolveParams) (any, error) {
-	return loaderFrom(p.Context).entity(p.Args["id"].(string)), nil
-}
-
-func (r *rootResolvers) search(p graphql.ResolveParams) (any, error) {
-	q := graph.SearchQuery{Text: p.Args["query"].(string), Kinds: kinds(p.Args["kinds"]), Limit: p.Args["first"].(int)}
-	hits, err := r.store.Search(p.Context, q)
-	if err != nil {
-		return nil, err
-	}
-	l := loaderFrom(p.Context)
-	for _, h := range hits {
-		l.prime(h.Entity)
-	}
-	return hits, nil
-}
-
-func (r *rootResolvers) entities(p graphql.ResolveParams) (any, error) {
-	q := graph.ListQuery{Kinds: kinds(p.Args["kinds"]), Limit: p.Args["first"].(int)}
-	if after, ok := p.Args["after"].(string); ok {
-		id, err := decodeCursor("e", after)
-		if err != nil {
-			return nil, err
-		}
-		q.After = id
-	}
-	page, err := r.store.List(p.Context, q)
-	if err != nil {
-		return nil, err
-	}
-	l := loaderFrom(p.Context)
-	l.prime(page.Entities...)
-	edges := []entityEdge{}
-	for _, e := range page.Entities {
-		edges = append(edges, entityEdge{cursor: encodeCursor("e", e.ID), node: e})
-	}
-	c := connection{total: page.Total, edges: edges, page: pageInfo{hasNext: page.HasNext}}
-	if n := len(edges); n > 0 {
-		c.page.end = edges[n-1].cursor
-	}
-	return c, loaderFrom(p.Context).count(len(page.Entities))
-}
-
-func (r *rootResolvers) neighborhood(p graphql.ResolveParams) (any, error) {
-	f, err := graphFilter(p.Args["filter"])
-	if err != nil {
-		return nil, err
-	}
-	q := graph.NeighborhoodQuery{IDs: strings_(p.Args["ids"]), Depth: p.Args["depth"].(int), Limit: p.Args["limit"].(int), Filter: f}
-	sg, err := r.store.Neighborhood(p.Context, q)
-	if err != nil {
-		return nil, err
-	}
-	l := loaderFrom(p.Context)
-	l.prime(sg.Entities...)
-	return sg, l.count(len(sg.Entities) + len(sg.Relations))
-}
-
-func (r *rootResolvers) paths(p graphql.ResolveParams) (any, error) {
-	f, err := graphFilter(p.Args["filter"])
-	if err != nil {
-		return nil, err
-	}
-	q := graph.PathQuery{From: p.Args["from"].(string), To: p.Args["to"].(string),
-		MaxLength: p.Args["maxLength"].(int), Limit: p.Args["first"].(int), Filter: f}
-	paths, err := r.store.Paths(p.Context, q)
-	if err != nil {
-		return nil, err
-	}
-	l := loaderFrom(p.Context)
-	n := 0
-	for _, path := range paths {
-		l.prime(path.Entities...)
-		n += len(path.Entities) + len(path.Relations)
-	}
-	return paths, l.count(n)
-}
-
-func (r *rootResolvers) timeline(p graphql.ResolveParams) (any, error) {
-	q := graph.TimelineQuery{Limit: p.Args["first"].(int)}
-	if after, ok := p.Args["after"].(string); ok {
-		offset, err := decodeTimelineCursor(after)
-		if err != nil {
-			return nil, err
-		}
-		q.Offset = offset
-	}
-	if args, ok := p.Args["filter"].(map[string]any); ok {
-		var err error
-		q.Entities, q.Kinds = strings_(args["entities"]), kinds(args["kinds"])
-		q.MinConfidence = intPtr(args["minConfidence"])
-		if q.Window, q.KnownAt, err = dates(args); err != nil {
-			return nil, err
-		}
-	}
-	page, err := r.store.Timeline(p.Context, q)
-	if err != nil {
-		return nil, err
-	}
-	edges := []timelineEdge{}
-	for i, it := range page.Items {
-		edges = append(edges, timelineEdge{cursor: timelineCursor(q.Offset + i + 1), node: it})
-	}
-	c := connection{total: page.Total, edges: edges, page: pageInfo{hasNext: page.HasNext}}
-	if n := len(edges); n > 0 {
-		c.page.end = edges[n-1].cursor
-	}
-	return c, loaderFrom(p.Context).count(len(page.Items))
-}
-
-// graphFilter reads a GraphFilter argument.
-func graphFilter(v any) (graph.Filter, error) {
-	var f graph.Filter
-	args, ok := v.(map[string]any)
-	if !ok {
-		return f, nil
-	}
-	var err error
-	f.Kinds, f.RelationTypes = kinds(args["kinds"]), strings_(args["relationTypes"])
-	f.MinConfidence = intPtr(args["minConfidence"])
-	f.Window, f.KnownAt, err = dates(args)
-	return f, err
-}
-
-// dates reads the time window and knownAt of a filter argument.
-func dates(filter map[string]any) (w graph.Window, knownAt graph.PartialDate, err error) {
-	if w.From, err = dateArg(filter, "from", "filter.from"); err != nil {
-		return
-	}
-	if w.To, err = dateArg(filter, "to", "filter.to"); err != nil {
-		return
-	}
-	knownAt, err = dateArg(filter, "knownAt", "filter.knownAt")
-	return
-}
-
-func intPtr(v any) *int {
-	if n, ok := v.(int); ok {
-		return &n
-	}
-	return nil
 }

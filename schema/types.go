@@ -31,7 +31,7 @@ func resolver(fn graphql.FieldResolveFn) graphql.FieldResolveFn {
 		}
 		if err == nil {
 			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
-				err = loaderFrom(p.Context).count(rv.Len())
+				err = batcherFrom(p.Context).count(rv.Len())
 			}
 		}
 		if err != nil {
@@ -118,10 +118,10 @@ func newTypes() *types {
 				"id":   field(graphql.NewNonNull(graphql.ID), "", func(r graph.Relation) any { return r.ID }),
 				"type": field(graphql.NewNonNull(graphql.String), "From the vocabulary (Query.relationTypes), e.g. TARGETED, OPERATES_FOR, CHARGES.", func(r graph.Relation) any { return r.Type }),
 				"from": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return loaderFrom(p.Context).entity(p.Source.(graph.Relation).From), nil
+					return batcherFrom(p.Context).entity(p.Source.(graph.Relation).From), nil
 				})},
 				"to": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return loaderFrom(p.Context).entity(p.Source.(graph.Relation).To), nil
+					return batcherFrom(p.Context).entity(p.Source.(graph.Relation).To), nil
 				})},
 				"role":  field(graphql.String, `Refines the type: "officer", "supervisor" ...`, func(r graph.Relation) any { return optional(r.Role) }),
 				"start": field(partialDate, "", func(r graph.Relation) any { return r.Start }),
@@ -134,7 +134,7 @@ func newTypes() *types {
 				}),
 				"description": field(graphql.String, "", func(r graph.Relation) any { return optional(r.Description) }),
 				"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return loaderFrom(p.Context).sourceList(p.Source.(graph.Relation).Sources), nil
+					return batcherFrom(p.Context).sourceList(p.Source.(graph.Relation).Sources), nil
 				})},
 			}
 		}),
@@ -181,7 +181,7 @@ func newTypes() *types {
 			"charges":    field(nonNullList(graphql.String), "The charges, as far as known.", list("charges", ";")),
 			"defendants": {Type: nonNullList(t.entity), Description: "Who it charges.", Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
 				q := graph.RelationQuery{Direction: graph.Out, Types: []string{"CHARGES"}, Limit: graph.MaxRelations}
-				return loaderFrom(p.Context).ends(p.Source.(graph.Entity).ID, q), nil
+				return batcherFrom(p.Context).ends(p.Source.(graph.Entity).ID, q), nil
 			})},
 		},
 	}
@@ -239,7 +239,7 @@ func (t *types) entityFields() graphql.Fields {
 			return e.Attributes
 		}),
 		"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-			return loaderFrom(p.Context).sourceList(p.Source.(graph.Entity).Sources), nil
+			return batcherFrom(p.Context).sourceList(p.Source.(graph.Entity).Sources), nil
 		})},
 		"relations": {
 			Type: nonNullList(t.relation),
@@ -254,7 +254,7 @@ func (t *types) entityFields() graphql.Fields {
 				if err := q.Check(); err != nil {
 					return nil, err
 				}
-				return loaderFrom(p.Context).relations(p.Source.(graph.Entity).ID, q), nil
+				return batcherFrom(p.Context).relations(p.Source.(graph.Entity).ID, q), nil
 			}),
 		},
 	}

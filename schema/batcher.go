@@ -14,13 +14,13 @@ import (
 const MaxObjects = 20000
 
 // thunk is the deferred value graphql-go resolves after a whole level of the
-// query, which is what lets a loader batch the keys of that level.
+// query, which is what lets a batcher batch the keys of that level.
 type thunk = func() (any, error)
 
-// loader batches and caches the store calls of one request. graphql-go calls
+// batcher batches and caches the store calls of one request. graphql-go calls
 // every resolver of a level, then every thunk; the first thunk to run fetches
 // the keys of all of them in one store call.
-type loader struct {
+type batcher struct {
 	store graph.Store
 	ctx   context.Context
 
@@ -44,17 +44,17 @@ type relationBatch struct {
 	got  map[string][]graph.Relation
 }
 
-func newLoader(ctx context.Context, store graph.Store) *loader {
-	return &loader{store: store, ctx: ctx, entities: map[string]*graph.Entity{},
+func newBatcher(ctx context.Context, store graph.Store) *batcher {
+	return &batcher{store: store, ctx: ctx, entities: map[string]*graph.Entity{},
 		sources: map[string]*graph.Source{}, batches: map[relationKey]*relationBatch{}}
 }
 
-type loaderKey struct{}
+type batcherKey struct{}
 
-func loaderFrom(ctx context.Context) *loader { return ctx.Value(loaderKey{}).(*loader) }
+func batcherFrom(ctx context.Context) *batcher { return ctx.Value(batcherKey{}).(*batcher) }
 
 // count charges n objects of the response to the request's budget.
-func (l *loader) count(n int) error {
+func (l *batcher) count(n int) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.objects += n
@@ -65,7 +65,7 @@ func (l *loader) count(n int) error {
 }
 
 // prime caches entities a root field already returned.
-func (l *loader) prime(es ...graph.Entity) {
+func (l *batcher) prime(es ...graph.Entity) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i := range es {
@@ -75,7 +75,7 @@ func (l *loader) prime(es ...graph.Entity) {
 }
 
 // entity returns a thunk for the entity with the id; nil when there is none.
-func (l *loader) entity(id string) thunk {
+func (l *batcher) entity(id string) thunk {
 	l.mu.Lock()
 	if _, done := l.entities[id]; !done {
 		l.wantE = append(l.wantE, id)
@@ -92,7 +92,7 @@ func (l *loader) entity(id string) thunk {
 
 // entityList returns the entities with the ids that exist, in order, fetching
 // every id wanted so far in one call.
-func (l *loader) entityList(ids []string) ([]graph.Entity, error) {
+func (l *batcher) entityList(ids []string) ([]graph.Entity, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// Fetch only on a miss: the first thunk of a level to miss fetches the
@@ -118,7 +118,7 @@ func (l *loader) entityList(ids []string) ([]graph.Entity, error) {
 	return out, nil
 }
 
-func (l *loader) flushEntities() error {
+func (l *batcher) flushEntities() error {
 	want := unique(l.wantE, func(id string) bool { _, done := l.entities[id]; return !done })
 	l.wantE = nil
 	for chunk := range slices.Chunk(want, graph.MaxIDs) {
@@ -137,7 +137,7 @@ func (l *loader) flushEntities() error {
 }
 
 // sourceList returns a thunk for the sources with the ids that exist, in order.
-func (l *loader) sourceList(ids []string) thunk {
+func (l *batcher) sourceList(ids []string) thunk {
 	l.mu.Lock()
 	l.wantS = append(l.wantS, ids...)
 	l.mu.Unlock()
@@ -172,7 +172,7 @@ func (l *loader) sourceList(ids []string) thunk {
 }
 
 // source returns a thunk for one source, nil when there is none.
-func (l *loader) source(id string) thunk {
+func (l *batcher) source(id string) thunk {
 	list := l.sourceList([]string{id})
 	return func() (any, error) {
 		v, err := list()
@@ -185,7 +185,7 @@ func (l *loader) source(id string) thunk {
 
 // relationsOf returns the relations of the entity for the query, batched with
 // every other entity asking the same query at this level.
-func (l *loader) relationsOf(id string, q graph.RelationQuery) ([]graph.Relation, error) {
+func (l *batcher) relationsOf(id string, q graph.RelationQuery) ([]graph.Relation, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	key := relationKey{q.Direction, strings.Join(q.Types, ","), q.Limit}
@@ -208,7 +208,7 @@ func (l *loader) relationsOf(id string, q graph.RelationQuery) ([]graph.Relation
 }
 
 // relations returns a thunk for the relations of the entity.
-func (l *loader) relations(id string, q graph.RelationQuery) thunk {
+func (l *batcher) relations(id string, q graph.RelationQuery) thunk {
 	l.mu.Lock()
 	key := relationKey{q.Direction, strings.Join(q.Types, ","), q.Limit}
 	b := l.batches[key]
@@ -224,7 +224,7 @@ func (l *loader) relations(id string, q graph.RelationQuery) thunk {
 // ends returns a thunk for the entities at the other end of the entity's
 // relations for the query (an indictment's defendants): two batched calls for
 // the whole level.
-func (l *loader) ends(id string, q graph.RelationQuery) thunk {
+func (l *batcher) ends(id string, q graph.RelationQuery) thunk {
 	l.relations(id, q)
 	return func() (any, error) {
 		rs, err := l.relationsOf(id, q)
