@@ -1,6 +1,9 @@
 package graph
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // This file holds the rules every store applies, written once. The memory
 // store calls them; the Neo4j store expresses the same rules in Cypher, and
@@ -35,7 +38,7 @@ func (f *Filter) KeepsEntity(e *Entity, knownFrom int) bool {
 
 // KeepsRelation reports whether the filter keeps a relation first public on knownFrom.
 func (f *Filter) KeepsRelation(r *Relation, knownFrom int) bool {
-	if len(f.RelationTypes) > 0 && !contains(f.RelationTypes, r.Type) {
+	if len(f.RelationTypes) > 0 && !slices.Contains(f.RelationTypes, r.Type) {
 		return false
 	}
 	if !KeepsConfidence(r.Confidence, f.MinConfidence) {
@@ -47,15 +50,6 @@ func (f *Filter) KeepsRelation(r *Relation, knownFrom int) bool {
 // KeepsConfidence: with a minimum, a relation needs a confidence at least that high.
 func KeepsConfidence(c, min *int) bool {
 	return min == nil || (c != nil && *c >= *min)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ComparePaths orders paths of equal length: hop by hop, by the next entity's

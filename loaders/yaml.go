@@ -1,7 +1,7 @@
-// Package loaders reads data into a graph.Batch: the curated YAML dataset
-// (data/), STIX 2.1 bundles and MISP galaxies. A loader either returns a
-// whole valid batch or an error that names every problem, so a broken file
-// loads nothing.
+// Package loaders reads data into a graph.Batch. Today it reads the curated
+// YAML dataset (data/); importers of other formats belong here too. A loader
+// either returns a whole valid batch or an error that names every problem,
+// so a broken file loads nothing.
 package loaders
 
 import (
