@@ -1,7 +1,7 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build frontend test vet bench bench-frontend neo4j-up neo4j-down soak fuzz
+.PHONY: run build frontend test lint bench bench-frontend neo4j-up neo4j-down soak fuzz
 
 # Builds the web explorer and the binary, then serves on the embedded store
 # (or on Neo4j when NEO4J_URI is set). Without npm, serves the API alone.
@@ -10,17 +10,18 @@ run: build
 
 build:
 	@if command -v npm >/dev/null; then scripts/frontend; else echo "npm not found: building without the web explorer"; fi
-	$(GO) build -o bin/attribution ./cmd/attribution
+	GO=$(GO) scripts/build
 
 frontend:
 	scripts/frontend
 
-vet:
-	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
-	$(GO) vet ./...
+# Every linter (gofmt, go vet, staticcheck, go mod tidy, tsc, ESLint, yamllint).
+lint:
+	scripts/lint
 
-# Every test; starts a local Neo4j for them unless NEO4J_URI names one.
-test: vet
+# Every test, after every linter; the Neo4j tests run on a Neo4j started for
+# them alone (never the one NEO4J_URI names).
+test: lint
 	scripts/test
 
 # A local Neo4j 5.26 without Docker (needs Java 17 and Maven), for development.

@@ -147,6 +147,23 @@ await test("french-switch-translates-the-interface", async (keep) => {
   return page;
 });
 
+await test("footer-shows-the-server-version", async (keep) => {
+  const page = keep(await open());
+  const health = await page.evaluate(async () => (await fetch("/healthz")).json());
+  assert.equal(health.status, "ok");
+  assert.ok(health.version, "/healthz reports no version");
+  const foot = page.locator("#version");
+  await foot.waitFor();
+  assert.equal(await foot.innerText(), `Attribution explorer ${health.version}`);
+  const box = await foot.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= page.viewportSize().height, `the version is out of sight: ${JSON.stringify(box)}`);
+  await page.getByLabel("Language").selectOption("fr");
+  await page.locator("#version", { hasText: `Explorateur d’attributions ${health.version}` }).waitFor();
+  await page.getByLabel("Langue").selectOption("en");
+  await page.locator("#version", { hasText: `Attribution explorer ${health.version}` }).waitFor();
+  return page;
+});
+
 await test("french-browser-gets-french", async (keep) => {
   const page = keep(await open("", "fr-FR"));
   await page.locator("h1", { hasText: "Explorateur d’attributions" }).waitFor();

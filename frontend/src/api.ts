@@ -19,7 +19,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   }
   let body: { data?: T; errors?: { message: string }[] };
   try {
-    body = await res.json();
+    body = (await res.json()) as typeof body;
   } catch {
     throw new ApiError(`server answered ${res.status}`, res.status >= 500);
   }
@@ -28,6 +28,21 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     throw new ApiError(msg, msg === "store unavailable");
   }
   return body.data as T;
+}
+
+/**
+ * serverVersion is the version the server reports at /healthz, or null when it
+ * cannot be read: the version is shown for information, and its absence is no error.
+ */
+export async function serverVersion(endpoint = "/healthz"): Promise<string | null> {
+  try {
+    const res = await fetch(endpoint, { headers: { Accept: "application/json" } });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { version?: unknown };
+    return typeof body.version === "string" && body.version !== "" ? body.version : null;
+  } catch {
+    return null;
+  }
 }
 
 const SOURCE = "id title publisher url published language";

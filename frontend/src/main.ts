@@ -9,7 +9,7 @@ import { Timeline, DataSet } from "vis-timeline/standalone";
 import "vis-timeline/styles/vis-timeline-graph2d.css";
 import "./style.css";
 
-import { ApiError, DETAIL, gql, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
+import { ApiError, DETAIL, gql, NEIGHBORHOOD, PATHS, RELATION_TYPES, serverVersion, TIMELINE } from "./api";
 import { combobox } from "./search";
 import { browserLang, messages, type Lang } from "./i18n";
 import { defaultState, fromQuery, graphFilter, isPartialDate, KINDS, timelineFilter, toQuery, type Kind, type State } from "./state";
@@ -45,6 +45,7 @@ class Explorer {
   dragged: string | null = null;
   relationTypes: { name: string; meaning: string }[] = [];
   loads = 0;
+  version: string | null = null; // the server's, from /healthz
   ready: Promise<void>;
 
   constructor() {
@@ -83,6 +84,7 @@ class Explorer {
   }
 
   async start() {
+    const version = this.loadVersion();
     try {
       this.relationTypes = (await gql<{ relationTypes: { name: string; meaning: string }[] }>(RELATION_TYPES)).relationTypes;
     } catch (e) {
@@ -92,6 +94,19 @@ class Explorer {
     await Promise.all([this.loadGraph(), this.loadTimeline()]);
     await this.select(this.state.selected, false);
     if (this.state.path) await this.findPaths(this.state.path.from, this.state.path.to);
+    await version;
+  }
+
+  /** loadVersion shows the server's version at the sidebar's foot; without one, nothing. */
+  async loadVersion() {
+    this.version = await serverVersion();
+    this.renderVersion();
+  }
+
+  renderVersion() {
+    const foot = $("#version");
+    foot.textContent = this.version ? `${this.t.title} ${this.version}` : "";
+    foot.hidden = !this.version;
   }
 
   // ---- state and URL ----
@@ -241,13 +256,13 @@ class Explorer {
   bindGraph() {
     const r = this.renderer;
     r.on("clickNode", ({ node }) => {
-      if (!this.dragMoved) this.select(node);
+      if (!this.dragMoved) void this.select(node);
     });
     r.on("doubleClickNode", (e) => {
       e.preventSigmaDefault();
-      this.expand(e.node);
+      void this.expand(e.node);
     });
-    r.on("clickStage", () => this.select(null));
+    r.on("clickStage", () => void this.select(null));
     r.on("enterEdge", ({ edge }) => {
       this.hoveredEdge = edge;
       r.setSetting("renderEdgeLabels", true);
@@ -323,7 +338,7 @@ class Explorer {
     const fields: [string, string][] = [];
     for (const key of ["orgType", "eventType", "iso2", "mitreAttackId", "court", "caseNumber", "filed", "unsealed", "cves", "charges"]) {
       const v = e[key];
-      const text = Array.isArray(v) ? v.join("; ") : typeof v === "string" ? (key === "iso2" ? `${v} / ${e.iso3 ?? ""}` : v) : "";
+      const text = Array.isArray(v) ? v.join("; ") : typeof v === "string" ? (key === "iso2" ? `${v} / ${typeof e.iso3 === "string" ? e.iso3 : ""}` : v) : "";
       if (text) fields.push([t.field[key], text]);
     }
     const dates = [e.start, e.end].filter(Boolean).join(" – ");
@@ -342,7 +357,7 @@ class Explorer {
         <section class="rel-group"><h4>${escapeHTML(type)} (${rels.length})</h4><ul>
         ${rels.map((r) => `<li class="claim${publicBy(r.sources, known) ? "" : " later"}">
           ${publicBy(r.sources, known) ? "" : `<span class="later-note">${escapeHTML(t.notYetPublic)}</span>`}
-          <a href="#" data-goto="${escapeHTML(r.from.id === e!.id ? r.to.id : r.from.id)}">${escapeHTML(r.from.id === e!.id ? `→ ${r.to.name}` : `← ${r.from.name}`)}</a>
+          <a href="#" data-goto="${escapeHTML(r.from.id === e.id ? r.to.id : r.from.id)}">${escapeHTML(r.from.id === e.id ? `→ ${r.to.name}` : `← ${r.from.name}`)}</a>
           ${r.role ? `<em>(${escapeHTML(r.role)})</em>` : ""}
           ${r.start ? `<span class="dates">${escapeHTML([r.start, r.end].filter(Boolean).join(" – "))}</span>` : ""}
           <span class="confidence">${r.confidence === null ? t.noConfidence : `${t.confidence} ${r.confidence}`}</span>
@@ -350,11 +365,11 @@ class Explorer {
           ${sourceList(r.sources, known, t.notYetPublic)}
         </li>`).join("")}
         </ul></section>`).join("")}`;
-    panel.querySelector<HTMLButtonElement>("button.expand")?.addEventListener("click", () => this.expand(e!.id));
+    panel.querySelector<HTMLButtonElement>("button.expand")?.addEventListener("click", () => void this.expand(e.id));
     panel.querySelectorAll<HTMLAnchorElement>("a[data-goto]").forEach((a) =>
       a.addEventListener("click", (ev) => {
         ev.preventDefault();
-        this.select(a.dataset.goto!);
+        void this.select(a.dataset.goto!);
       }));
   }
 
@@ -383,11 +398,11 @@ class Explorer {
   bindTimeline() {
     this.timeline.on("select", ({ items }: { items: string[] }) => {
       const item = this.items.get(items[0]);
-      if (item?.entityIds.length) this.select(item.entityIds[0], false);
+      if (item?.entityIds.length) void this.select(item.entityIds[0], false);
     });
     this.timeline.on("rangechanged", ({ start, end, byUser }: { start: Date; end: Date; byUser: boolean }) => {
       // The window's end is exclusive: its last day is the day before.
-      if (byUser && $<HTMLInputElement>("#link-timeline").checked) this.brush(isoDay(start), isoDay(new Date(end.getTime() - 1)));
+      if (byUser && $<HTMLInputElement>("#link-timeline").checked) void this.brush(isoDay(start), isoDay(new Date(end.getTime() - 1)));
     });
   }
 
@@ -450,7 +465,7 @@ class Explorer {
     const kindLabel = (k: Kind) => this.t.kind[k];
     combobox({
       input: $("#search"), list: $("#search-list"), kindLabel, noResults: () => this.t.noResults,
-      onPick: (h) => this.select(h.entity.id), onError: (e) => this.fail(e),
+      onPick: (h) => void this.select(h.entity.id), onError: (e) => this.fail(e),
     });
     const pathIds: { from: string | null; to: string | null } = { from: this.state.path?.from ?? null, to: this.state.path?.to ?? null };
     for (const end of ["from", "to"] as const) {
@@ -461,7 +476,7 @@ class Explorer {
     }
     $("#path-form").addEventListener("submit", (e) => {
       e.preventDefault();
-      if (pathIds.from && pathIds.to) this.findPaths(pathIds.from, pathIds.to);
+      if (pathIds.from && pathIds.to) void this.findPaths(pathIds.from, pathIds.to);
     });
     $("#path-clear").addEventListener("click", () => this.clearPaths());
 
@@ -480,16 +495,9 @@ class Explorer {
       this.commit();
       this.applyLang();
       this.renderFilters();
-      this.renderDetails(this.state.selected);
+      void this.renderDetails(this.state.selected);
     });
-    $("#copy-link").addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(location.href);
-      } catch {
-        /* clipboard refused (insecure context): the address bar holds the link anyway */
-      }
-      $("#copy-link").textContent = this.t.copied;
-    });
+    $("#copy-link").addEventListener("click", () => void this.copyLink());
     $("#export-png").addEventListener("click", () => this.exportPNG());
     $("#export-json").addEventListener("click", () => download("attribution-subgraph.json", "application/json", subgraphJSON(this.sub, graphFilter(this.state.filter))));
     $("#export-csv").addEventListener("click", () => download("attribution-timeline.csv", "text/csv", timelineCSV(this.timelineItems)));
@@ -498,9 +506,18 @@ class Explorer {
         e.preventDefault();
         $("#search").focus();
       } else if (e.key === "Escape" && document.activeElement?.tagName !== "INPUT") {
-        this.select(null);
+        void this.select(null);
       }
     });
+  }
+
+  async copyLink() {
+    try {
+      await navigator.clipboard.writeText(location.href);
+    } catch {
+      /* clipboard refused (insecure context): the address bar holds the link anyway */
+    }
+    $("#copy-link").textContent = this.t.copied;
   }
 
   renderFilters() {
@@ -533,8 +550,8 @@ class Explorer {
     };
     if (!form.reportValidity()) return;
     this.commit();
-    this.loadGraph();
-    this.loadTimeline();
+    void this.loadGraph();
+    void this.loadTimeline();
   }
 
   applyLang() {
@@ -547,6 +564,7 @@ class Explorer {
       el.placeholder = (this.t as Record<string, unknown>)[el.dataset.i18nPlaceholder!] as string;
     });
     this.groups.update(TIMELINE_GROUPS.map((id, order) => ({ id, order, content: escapeHTML(this.t.groups[id]) })));
+    this.renderVersion();
     $("#legend-items").innerHTML = KINDS.map((k) => `<li><span class="swatch shape-${KIND_STYLE[k].shape}" style="--c:${KIND_STYLE[k].color}"></span>${escapeHTML(this.t.kind[k])}</li>`).join("");
   }
 
