@@ -287,7 +287,7 @@ func (q *SearchQuery) Check() error {
 	if strings.TrimSpace(q.Text) == "" {
 		return invalid("the search query is empty")
 	}
-	if len(q.Text) > maxQueryLength {
+	if utf8.RuneCountInString(q.Text) > maxQueryLength {
 		return invalid("the search query is longer than %d characters", maxQueryLength)
 	}
 	if err := checkKinds(q.Kinds); err != nil {

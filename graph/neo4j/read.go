@@ -49,7 +49,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	}
 	words := textmatch.Tokens(q.Text)
 	if len(words) == 0 {
-		return []graph.SearchHit{}, nil
+		return nil, nil // no words, no hits: nil, as when nothing matches below (and in the memory store)
 	}
 	// Words are letters and digits only (textmatch.Tokens), so nothing in
 	// them is Lucene syntax; the query string is still a parameter.

@@ -2,9 +2,8 @@ package storetest
 
 import (
 	"context"
-
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"testing"
 	"time"
 
@@ -74,7 +73,7 @@ func Bench(b *testing.B, store graph.Store, batch graph.Batch) {
 				}
 				lat = append(lat, time.Since(start))
 			}
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			slices.Sort(lat)
 			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
 			b.ReportMetric(ms(lat[len(lat)*95/100]), "p95-ms")
 		})

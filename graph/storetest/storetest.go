@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -17,34 +18,53 @@ import (
 // NewStore returns an empty store; the suite closes it.
 type NewStore func(t *testing.T) graph.Store
 
+// Case is one behaviour of the contract, checked on a store holding Fixture.
+type Case struct {
+	Name string
+	Fn   func(*testing.T, graph.Store)
+}
+
+// Cases are the contract, in the order Run runs them.
+var Cases = []Case{
+	{"Entities", testEntities},
+	{"Sources", testSources},
+	{"Search", testSearch},
+	{"List", testList},
+	{"ListAfterUnknownID", testListAfterUnknownID},
+	{"Relations", testRelations},
+	{"Neighborhood", testNeighborhood},
+	{"NeighborhoodEdgeLimit", testNeighborhoodEdgeLimit},
+	{"NeighborhoodFilters", testNeighborhoodFilters},
+	{"KnownAtPrecision", testKnownAtPrecision},
+	{"Paths", testPaths},
+	{"Timeline", testTimeline},
+	{"TimelinePrecisionOrder", testTimelinePrecisionOrder},
+	{"Limits", testLimits},
+	{"InvalidInputs", testInvalidInputs},
+	{"Upsert", testUpsert},
+	{"LoadCuratedTwice", testLoadCuratedTwice},
+}
+
 // Run runs every case against stores made by newStore, each loaded with Fixture.
 func Run(t *testing.T, newStore NewStore) {
-	cases := []struct {
-		name string
-		fn   func(*testing.T, graph.Store)
-	}{
-		{"Entities", testEntities},
-		{"Sources", testSources},
-		{"Search", testSearch},
-		{"List", testList},
-		{"Relations", testRelations},
-		{"Neighborhood", testNeighborhood},
-		{"NeighborhoodFilters", testNeighborhoodFilters},
-		{"Paths", testPaths},
-		{"Timeline", testTimeline},
-		{"Limits", testLimits},
-		{"Upsert", testUpsert},
-		{"LoadCuratedTwice", testLoadCuratedTwice},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+	for _, c := range Cases {
+		t.Run(c.Name, func(t *testing.T) {
 			s := newStore(t)
 			t.Cleanup(func() { s.Close() })
 			if err := s.Upsert(context.Background(), Fixture()); err != nil {
 				t.Fatalf("loading the fixture: %v", err)
 			}
-			c.fn(t, s)
+			c.Fn(t, s)
 		})
+	}
+}
+
+// upsert writes an extra batch for one case; the batch may cite the
+// fixture's entities and sources.
+func upsert(t *testing.T, s graph.Store, b graph.Batch) {
+	t.Helper()
+	if err := s.Upsert(ctx, b); err != nil {
+		t.Fatalf("writing the case's batch: %v", err)
 	}
 }
 
@@ -177,6 +197,30 @@ func testList(t *testing.T, s graph.Store) {
 	same(t, "empty kind", []any{entityIDs(p.Entities), p.Total, p.HasNext}, []any{[]string{}, 0, false})
 }
 
+// testListAfterUnknownID: the cursor is a place in id order, not an id that
+// must exist: a page after an unknown id starts at the first id above it.
+func testListAfterUnknownID(t *testing.T, s graph.Store) {
+	for _, c := range []struct {
+		after string
+		kinds []graph.Kind
+		want  []string
+		next  bool
+		total int
+	}{
+		{"country-g", nil, []string{"country-n", "event-1"}, true, 14}, // between country-f and country-n
+		{"missing", nil, []string{"org-m", "person-p"}, true, 14},
+		{"a", nil, []string{"actor-a", "actor-b"}, true, 14}, // before every id
+		{"event", []graph.Kind{graph.Event}, []string{"event-1", "event-2"}, true, 4},
+		{"event-35", []graph.Kind{graph.Event}, []string{"event-4"}, false, 4},
+		{"sector-t", nil, []string{}, false, 14}, // after every id
+		{"zzz", []graph.Kind{graph.Event}, []string{}, false, 4},
+	} {
+		p := must(s.List(ctx, graph.ListQuery{After: c.after, Kinds: c.kinds, Limit: 2}))(t)
+		same(t, fmt.Sprintf("after %q %v", c.after, c.kinds), []any{entityIDs(p.Entities), p.HasNext, p.Total},
+			[]any{c.want, c.next, c.total})
+	}
+}
+
 func testRelations(t *testing.T, s graph.Store) {
 	rel := func(ids []string, dir graph.Direction, types []string, limit int) map[string][]string {
 		m := must(s.Relations(ctx, ids, graph.RelationQuery{Direction: dir, Types: types, Limit: limit}))(t)
@@ -225,7 +269,48 @@ func testNeighborhood(t *testing.T, s graph.Store) {
 	g = neighborhood(t, s, []string{"nope"}, 2, 100, graph.Filter{})
 	same(t, "unknown id", []any{len(g.Entities), len(g.Relations)}, []any{0, 0})
 	g = neighborhood(t, s, []string{"actor-a"}, 1, 1, graph.Filter{})
-	same(t, "edge limit", []any{entityIDs(g.Entities), relationIDs(g.Relations), g.Truncated}, []any{[]string{"actor-a"}, []string{}, true})
+	same(t, "a limit of one node keeps the seed alone", []any{entityIDs(g.Entities), relationIDs(g.Relations), g.Truncated},
+		[]any{[]string{"actor-a"}, []string{}, true})
+}
+
+// testNeighborhoodEdgeLimit: a neighbourhood limited to n nodes holds at
+// most graph.EdgesPerNode × n relations, the first in id order, and says so
+// when it drops some. Parallel claims between person-p and org-m (which
+// already share r13 and r14) bring a two-node neighbourhood to the cap.
+func testNeighborhoodEdgeLimit(t *testing.T, s graph.Store) {
+	claims := func(from, to int) graph.Batch {
+		var b graph.Batch
+		for i := from; i <= to; i++ {
+			b.Relations = append(b.Relations, graph.Relation{ID: fmt.Sprintf("r20-%02d", i), Type: "WORKS_FOR",
+				From: "person-p", To: "org-m", Role: fmt.Sprintf("claim %d", i), Sources: []string{"s-mid"}})
+		}
+		return b
+	}
+	maxEdges := graph.EdgesPerNode * 2 // of a neighbourhood of 2 nodes
+	want := []string{"r13", "r14"}
+	for i := 1; i <= maxEdges-2; i++ {
+		want = append(want, fmt.Sprintf("r20-%02d", i))
+	}
+	pair := []string{"person-p", "org-m"}
+
+	upsert(t, s, claims(1, maxEdges-2))
+	g := neighborhood(t, s, pair, 0, 2, graph.Filter{})
+	same(t, "exactly at the cap: every relation, not truncated", []any{entityIDs(g.Entities), relationIDs(g.Relations), g.Truncated},
+		[]any{[]string{"org-m", "person-p"}, want, false})
+
+	upsert(t, s, claims(maxEdges-1, maxEdges-1))
+	g = neighborhood(t, s, pair, 0, 2, graph.Filter{})
+	same(t, "one over the cap: the first in id order, truncated", []any{entityIDs(g.Entities), relationIDs(g.Relations), g.Truncated},
+		[]any{[]string{"org-m", "person-p"}, want, true})
+	g = neighborhood(t, s, []string{"person-p"}, 1, 2, graph.Filter{RelationTypes: []string{"WORKS_FOR"}})
+	same(t, "reached by expanding", []any{entityIDs(g.Entities), relationIDs(g.Relations), g.Truncated},
+		[]any{[]string{"org-m", "person-p"}, want, true})
+
+	g = neighborhood(t, s, pair, 0, 3, graph.Filter{})
+	same(t, "the cap follows the node limit, not the nodes found", []any{len(g.Relations), g.Truncated}, []any{maxEdges + 1, false})
+	g = neighborhood(t, s, pair, 0, 2, graph.Filter{Window: graph.Window{From: graph.MustDate("2016")}})
+	same(t, "relations the filter drops do not count", []any{relationIDs(g.Relations)[0], len(g.Relations), g.Truncated},
+		[]any{"r14", maxEdges, false})
 }
 
 func testNeighborhoodFilters(t *testing.T, s graph.Store) {
@@ -355,6 +440,10 @@ func testLimits(t *testing.T, s graph.Store) {
 	wantInvalid(t, "relation type", err)
 	_, err = s.Entities(ctx, make([]string, graph.MaxIDs+1))
 	wantInvalid(t, "ids", err)
+	// The search limit counts characters, not bytes.
+	if _, err := s.Search(ctx, graph.SearchQuery{Text: strings.Repeat("é", 200), Limit: 5}); err != nil {
+		t.Errorf("200 accented characters: %v", err)
+	}
 	// The largest offset overflowed offset+limit in Cypher: an internal error.
 	for _, offset := range []int{graph.MaxOffset + 1, math.MaxInt} {
 		_, err = s.Timeline(ctx, graph.TimelineQuery{Offset: offset, Limit: 10})
