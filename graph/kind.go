@@ -1,6 +1,9 @@
 package graph
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Kind is the kind of an entity. The values are those of the GraphQL EntityKind enum.
 type Kind string
@@ -46,26 +49,9 @@ func ParseKind(s string) (Kind, error) {
 // TimelineKinds are the kinds whose dated entities appear on the timeline.
 var TimelineKinds = []Kind{Event, Indictment, Campaign}
 
-func (k Kind) onTimeline() bool {
-	for _, t := range TimelineKinds {
-		if k == t {
-			return true
-		}
-	}
-	return false
-}
+func (k Kind) onTimeline() bool { return slices.Contains(TimelineKinds, k) }
 
 // String makes kinds print as their enum names.
 func (k Kind) String() string { return string(k) }
 
 var _ fmt.Stringer = Kind("")
-
-// HasKind reports whether k is one of kinds.
-func HasKind(kinds []Kind, k Kind) bool {
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}

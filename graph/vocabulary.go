@@ -1,5 +1,7 @@
 package graph
 
+import "slices"
+
 // RelationType is one entry of the relation vocabulary: its name, what it
 // means, and which kinds of entity it may join.
 type RelationType struct {
@@ -62,10 +64,8 @@ var Vocabulary = []RelationType{
 
 // LookupRelationType returns the vocabulary entry named name.
 func LookupRelationType(name string) (RelationType, bool) {
-	for _, t := range Vocabulary {
-		if t.Name == name {
-			return t, true
-		}
+	if i := slices.IndexFunc(Vocabulary, func(t RelationType) bool { return t.Name == name }); i >= 0 {
+		return Vocabulary[i], true
 	}
 	return RelationType{}, false
 }
@@ -75,14 +75,5 @@ func (t RelationType) Allows(from, to Kind) bool {
 	return kindIn(from, t.From) && kindIn(to, t.To)
 }
 
-func kindIn(k Kind, ks []Kind) bool {
-	if ks == nil {
-		return true
-	}
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+// kindIn: a nil list allows every kind.
+func kindIn(k Kind, ks []Kind) bool { return ks == nil || slices.Contains(ks, k) }

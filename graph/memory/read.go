@@ -52,7 +52,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	var hits []graph.SearchHit
 	for _, id := range s.ids {
 		e := s.entities[id]
-		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, e.Kind) {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
 			continue
 		}
 		if score, matched := textmatch.BestTokens(query, e.labels, e.Name, e.Aliases); score > 0 {
@@ -71,7 +71,7 @@ func (s *Store) List(ctx context.Context, q graph.ListQuery) (graph.EntityPage, 
 	page := graph.EntityPage{Entities: []graph.Entity{}}
 	for _, id := range s.ids {
 		e := s.entities[id]
-		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, e.Kind) {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
 			continue
 		}
 		page.Total++

@@ -179,7 +179,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 		if e.Start.IsZero() || !graph.OnTimeline(e.Kind) {
 			continue
 		}
-		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, e.Kind) {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
 			continue
 		}
 		if !q.Window.Overlaps(e.Start, e.End) || !graph.KnownBy(e.known, q.KnownAt) {
@@ -196,7 +196,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 			continue
 		}
 		from, to := s.entities[r.From], s.entities[r.To]
-		if len(q.Kinds) > 0 && !graph.HasKind(q.Kinds, from.Kind) && !graph.HasKind(q.Kinds, to.Kind) {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, from.Kind) && !slices.Contains(q.Kinds, to.Kind) {
 			continue
 		}
 		if !q.Window.Overlaps(r.Start, r.End) || !graph.KnownBy(r.known, q.KnownAt) {

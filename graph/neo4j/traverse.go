@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -159,7 +160,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 	}
 	var onTimeline []string
 	for _, k := range graph.Kinds {
-		if graph.OnTimeline(k) && (len(q.Kinds) == 0 || graph.HasKind(q.Kinds, k)) {
+		if graph.OnTimeline(k) && (len(q.Kinds) == 0 || slices.Contains(q.Kinds, k)) {
 			onTimeline = append(onTimeline, string(k))
 		}
 	}
