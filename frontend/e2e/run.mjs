@@ -121,8 +121,12 @@ await test("reloading-a-copied-url-restores-the-view", async (keep) => {
   await page.locator("#detail-name", { hasText: "Hainan Xiandun" }).waitFor();
   await page.getByLabel("Known at").fill("2021-07-20");
   await page.getByLabel("Country", { exact: true }).check();
+  // The graph is read after the load that Apply starts has been drawn (the
+  // address changes before it is: reading then raced with it).
+  const loaded = await page.evaluate(() => document.body.dataset.loaded);
   await page.getByRole("button", { name: "Apply" }).click();
   await page.waitForFunction(() => location.search.includes("known="));
+  await page.waitForFunction((n) => document.body.dataset.loaded !== n, loaded);
   const url = page.url();
   const before = (await nodes(page)).sort();
   await page.context().close();
