@@ -1,0 +1,251 @@
+package loaders
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/attribution-explorer/attribution/graph"
+	"github.com/attribution-explorer/attribution/graph/textmatch"
+)
+
+// Merging a dataset into the graph: one entity per real-world thing.
+//
+// An entity of the added batch is the same as one of the base (the curated
+// data and the datasets merged before it) when, within the same kind, they
+// share, in this order of rules:
+//
+//  1. a STIX id (attribute stix_id),
+//  2. an external id (attribute mitre_attack_id: G0065, S0021, T1566),
+//  3. a name or alias, compared folded (case and accents ignored).
+//
+// The first rule that finds exactly one base entity decides. A rule that
+// finds several merges nothing: the entity is added as it is and the
+// ambiguity reported. A merged entity keeps the base's id, name,
+// description and dates (the curated data, written by people, comes first;
+// the added dataset's values fill only what the base lacks); it gains the
+// added aliases (and name), attributes the base lacks, and sources. Every
+// relation of the added batch is rewritten to the merged ids. A source id
+// the base already has keeps the base's source.
+
+// Merge rules, as the report names them.
+const (
+	ruleSTIXID     = "same STIX id"
+	ruleExternalID = "same ATT&CK id"
+	ruleAlias      = "same name or alias"
+)
+
+// externalIDKeys are the attributes that identify an entity across datasets.
+var externalIDKeys = []struct{ key, rule string }{
+	{"stix_id", ruleSTIXID},
+	{"mitre_attack_id", ruleExternalID},
+}
+
+// MergeReport says how an added batch met the base.
+type MergeReport struct {
+	Created   map[graph.Kind]int // entities added as new
+	Merged    map[string]int     // entities merged into a base entity, per rule
+	Ambiguous []string           // "Leviathan (THREAT_ACTOR): same name or alias matches apt40, apt41"
+	// SourcesKept counts added sources whose id the base already had.
+	SourcesKept int
+}
+
+func (r MergeReport) String() string {
+	var b strings.Builder
+	created, merged := 0, 0
+	for _, n := range r.Created {
+		created += n
+	}
+	for _, n := range r.Merged {
+		merged += n
+	}
+	fmt.Fprintf(&b, "merge: %d entities created, %d merged into existing ones", created, merged)
+	for _, rule := range slices.Sorted(maps.Keys(r.Merged)) {
+		fmt.Fprintf(&b, "; %d by %s", r.Merged[rule], rule)
+	}
+	fmt.Fprintf(&b, "; %d ambiguous; %d sources already known\n", len(r.Ambiguous), r.SourcesKept)
+	for _, a := range r.Ambiguous {
+		fmt.Fprintf(&b, "  ambiguous: %s\n", a)
+	}
+	return b.String()
+}
+
+// Merge returns base with add merged into it, following the rules above.
+// Neither argument is changed.
+func Merge(base, add graph.Batch) (graph.Batch, MergeReport) {
+	rep := MergeReport{Created: map[graph.Kind]int{}, Merged: map[string]int{}}
+	out := graph.Batch{
+		Sources:   slices.Clone(base.Sources),
+		Entities:  slices.Clone(base.Entities),
+		Relations: slices.Clone(base.Relations),
+	}
+	index := newMergeIndex(out.Entities)
+
+	sourceIDs := map[string]bool{}
+	for _, s := range out.Sources {
+		sourceIDs[s.ID] = true
+	}
+	for _, s := range add.Sources {
+		if sourceIDs[s.ID] {
+			rep.SourcesKept++
+			continue
+		}
+		sourceIDs[s.ID] = true
+		out.Sources = append(out.Sources, s)
+	}
+
+	// Only the base is matched against: two entities of one dataset are two
+	// things, whatever aliases they share; and a base entity takes at most
+	// one entity of the dataset.
+	rename := map[string]string{}
+	taken := map[int]string{}
+	for _, e := range add.Entities {
+		target, rule, ambiguous := index.match(e)
+		if target >= 0 && taken[target] != "" {
+			ambiguous = fmt.Sprintf("%s matches %s, which %s already merged into", rule, out.Entities[target].ID, taken[target])
+		}
+		switch {
+		case ambiguous != "":
+			rep.Ambiguous = append(rep.Ambiguous, fmt.Sprintf("%s %s (%s): %s", e.ID, e.Name, e.Kind, ambiguous))
+		case target >= 0:
+			out.Entities[target] = absorb(out.Entities[target], e)
+			taken[target] = e.ID
+			rename[e.ID] = out.Entities[target].ID
+			rep.Merged[rule]++
+			continue
+		}
+		out.Entities = append(out.Entities, cloneEntity(e))
+		rep.Created[e.Kind]++
+	}
+	for _, r := range add.Relations {
+		if id, ok := rename[r.From]; ok {
+			r.From = id
+		}
+		if id, ok := rename[r.To]; ok {
+			r.To = id
+		}
+		r.Sources = slices.Clone(r.Sources)
+		out.Relations = append(out.Relations, r)
+	}
+	return out, rep
+}
+
+// absorb merges e into base: base's values first, e's where base has none.
+func absorb(base, e graph.Entity) graph.Entity {
+	base = cloneEntity(base)
+	for _, label := range append([]string{e.Name}, e.Aliases...) {
+		if !strings.EqualFold(label, base.Name) && !slices.ContainsFunc(base.Aliases, func(a string) bool { return strings.EqualFold(a, label) }) {
+			base.Aliases = append(base.Aliases, label)
+		}
+	}
+	for _, a := range e.Attributes {
+		if base.Attr(a.Key) == "" {
+			base.Attributes = append(base.Attributes, a)
+		}
+	}
+	if base.Description == "" {
+		base.Description = e.Description
+	}
+	if base.Start.IsZero() && base.End.IsZero() {
+		base.Start, base.End = e.Start, e.End
+	}
+	for _, s := range e.Sources {
+		if !slices.Contains(base.Sources, s) {
+			base.Sources = append(base.Sources, s)
+		}
+	}
+	base.Normalize()
+	return base
+}
+
+func cloneEntity(e graph.Entity) graph.Entity {
+	e.Aliases = slices.Clone(e.Aliases)
+	e.Attributes = slices.Clone(e.Attributes)
+	e.Sources = slices.Clone(e.Sources)
+	return e
+}
+
+// mergeIndex finds base entities by kind and identifier.
+type mergeIndex struct {
+	byKey map[string][]int // kind + "\x00" + rule + "\x00" + value -> positions
+}
+
+func newMergeIndex(es []graph.Entity) *mergeIndex {
+	ix := &mergeIndex{byKey: map[string][]int{}}
+	for i, e := range es {
+		ix.add(i, e)
+	}
+	return ix
+}
+
+func mergeKey(kind graph.Kind, rule, value string) string {
+	return string(kind) + "\x00" + rule + "\x00" + value
+}
+
+func (ix *mergeIndex) add(i int, e graph.Entity) {
+	put := func(key string) {
+		if !slices.Contains(ix.byKey[key], i) {
+			ix.byKey[key] = append(ix.byKey[key], i)
+		}
+	}
+	for _, k := range externalIDKeys {
+		if v := e.Attr(k.key); v != "" {
+			put(mergeKey(e.Kind, k.rule, strings.ToLower(v)))
+		}
+	}
+	for _, label := range append([]string{e.Name}, e.Aliases...) {
+		if f := textmatch.Fold(label); f != "" {
+			put(mergeKey(e.Kind, ruleAlias, f))
+		}
+	}
+}
+
+// match returns the position of the one base entity e is, and by which
+// rule; -1 when none; or, when a rule finds several, why it is ambiguous.
+func (ix *mergeIndex) match(e graph.Entity) (int, string, string) {
+	candidates := func(rule string, values []string) []int {
+		var found []int
+		for _, v := range values {
+			for _, i := range ix.byKey[mergeKey(e.Kind, rule, v)] {
+				if !slices.Contains(found, i) {
+					found = append(found, i)
+				}
+			}
+		}
+		return found
+	}
+	rules := make([]struct {
+		rule   string
+		values []string
+	}, 0, len(externalIDKeys)+1)
+	for _, k := range externalIDKeys {
+		if v := e.Attr(k.key); v != "" {
+			rules = append(rules, struct {
+				rule   string
+				values []string
+			}{k.rule, []string{strings.ToLower(v)}})
+		}
+	}
+	var labels []string
+	for _, label := range append([]string{e.Name}, e.Aliases...) {
+		if f := textmatch.Fold(label); f != "" {
+			labels = append(labels, f)
+		}
+	}
+	rules = append(rules, struct {
+		rule   string
+		values []string
+	}{ruleAlias, labels})
+	for _, r := range rules {
+		switch found := candidates(r.rule, r.values); len(found) {
+		case 0:
+			continue
+		case 1:
+			return found[0], r.rule, ""
+		default:
+			return -1, "", fmt.Sprintf("%s matches %d entities", r.rule, len(found))
+		}
+	}
+	return -1, "", ""
+}
