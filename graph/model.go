@@ -42,6 +42,22 @@ func (e *Entity) Attr(key string) string {
 	return ""
 }
 
+// ExternalIDKeys are the attributes that identify an entity in other
+// datasets (ATT&CK's G0065, S0021, T1566); search finds entities by them.
+var ExternalIDKeys = []string{"mitre_attack_id"}
+
+// SearchLabels are the labels search matches besides the name: the aliases,
+// then the external ids.
+func (e *Entity) SearchLabels() []string {
+	labels := e.Aliases
+	for _, k := range ExternalIDKeys {
+		if v := e.Attr(k); v != "" {
+			labels = append(labels[:len(labels):len(labels)], v)
+		}
+	}
+	return labels
+}
+
 // Relation is a directed, typed, dated and sourced claim between two entities.
 // Two sources that disagree are two relations, not one.
 type Relation struct {

@@ -55,7 +55,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
 			continue
 		}
-		if score, matched := textmatch.BestTokens(query, e.labels, e.Name, e.Aliases); score > 0 {
+		if score, matched := textmatch.BestTokens(query, e.labels, e.Name, e.SearchLabels()); score > 0 {
 			hits = append(hits, graph.SearchHit{Entity: e.Entity, Score: score, Matched: matched})
 		}
 	}

@@ -60,7 +60,7 @@ func (s *Store) reindex() {
 		e.known = graph.KnownFrom(e.Sources, published)
 		e.labels = e.labels[:0]
 		e.labels = append(e.labels, textmatch.Tokens(e.Name))
-		for _, a := range e.Aliases {
+		for _, a := range e.SearchLabels() {
 			e.labels = append(e.labels, textmatch.Tokens(a))
 		}
 	}

@@ -50,7 +50,7 @@ func sourceProps(s graph.Source) map[string]any {
 func entityProps(e graph.Entity) map[string]any {
 	lo, hi := spanProps(e.Start, e.End)
 	var labels []string
-	for _, l := range append([]string{e.Name}, e.Aliases...) {
+	for _, l := range append([]string{e.Name}, e.SearchLabels()...) {
 		labels = append(labels, strings.Join(textmatch.Tokens(l), " "))
 	}
 	p := map[string]any{"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": listProp(e.Aliases),

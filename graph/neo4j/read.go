@@ -67,7 +67,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	var hits []graph.SearchHit
 	for _, r := range recs {
 		e := toEntity(node(r, "node"))
-		if score, matched := textmatch.Best(words, e.Name, e.Aliases); score > 0 {
+		if score, matched := textmatch.Best(words, e.Name, e.SearchLabels()); score > 0 {
 			hits = append(hits, graph.SearchHit{Entity: e, Score: score, Matched: matched})
 		}
 	}

@@ -159,6 +159,13 @@ func testSearch(t *testing.T, s graph.Store) {
 	same(t, "punctuation splits words", hitIDs(search("x.exe", nil, 10)), []string{"malware-x"})
 	_, err := s.Search(ctx, graph.SearchQuery{Text: "  ", Limit: 5})
 	wantInvalid(t, "empty query", err)
+	// External ids are searchable, and say they matched.
+	upsert(t, s, graph.Batch{Entities: []graph.Entity{{ID: "actor-g", Kind: graph.ThreatActor, Name: "Leviathan",
+		Attributes: []graph.Attribute{{Key: "mitre_attack_id", Value: "G0065"}}, Sources: []string{"s-old"}}}})
+	hits = search("g0065", nil, 10)
+	if len(hits) != 1 || hits[0].Entity.ID != "actor-g" || hits[0].Matched != "G0065" {
+		t.Errorf("external id: %+v", hits)
+	}
 }
 
 func near(t *testing.T, what string, got, want float64) {
