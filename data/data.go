@@ -11,3 +11,9 @@ var Curated embed.FS
 
 // Dir is the folder of Curated that holds the files.
 const Dir = "curated"
+
+// Public holds the public datasets served beside the curated data:
+// public/manifest.json lists them, with their origin, licence and sha256.
+//
+//go:embed public
+var Public embed.FS

@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph/neo4j"
+	"github.com/attribution-explorer/attribution/loaders"
 )
 
 // Config is everything the binary reads from its flags and the environment,
@@ -18,6 +20,9 @@ type Config struct {
 	Addr        string       // serve: host:port to listen on
 	LoadIfEmpty bool         // serve: load the curated data first into an empty store
 	DataDir     string       // load, check: curated YAML on disk; "": the copy built into the binary
+	Data        []string     // serve, load: the public datasets served beside the curated data (ids)
+	Imports     []string     // serve -import, import: files to import (STIX 2.1 bundles)
+	DryRun      bool         // import: read, merge and report; write nothing
 	LogLevel    slog.Level   // LOG_LEVEL
 	CORSOrigins []string     // CORS_ORIGINS, comma-separated
 	Neo4j       neo4j.Config // NEO4J_*; URI "": the embedded store
@@ -34,8 +39,8 @@ const defaultDataDir = "data/curated"
 var errHelp = errors.New("help requested")
 
 // parseConfig reads the flags of one command and the environment.
-func parseConfig(command string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
-	c := Config{Neo4j: neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"),
+func parseConfig(command string, args []string, getenv func(string) string, stderr io.Writer) (c Config, err error) {
+	c = Config{Neo4j: neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"),
 		Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")},
 		WriteToken: getenv("ATTRIBUTION_WRITE_TOKEN"), ReadToken: getenv("ATTRIBUTION_READ_TOKEN")}
 	if c.Neo4j.Database == "" {
@@ -58,6 +63,35 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		fs.BoolVar(&c.LoadIfEmpty, "load-if-empty", false, "load the curated data first when the store holds no entity (docker-compose uses it)")
 	case "load", "check":
 		fs.StringVar(&c.DataDir, "dir", "", "the folder of curated YAML files (default: "+defaultDataDir+" when it exists, else the copy built into the binary)")
+	case "import":
+		format := "stix"
+		fs.StringVar(&format, "format", format, "the files' format: stix (STIX 2.1 bundles)")
+		fs.BoolVar(&c.DryRun, "dry-run", false, "read, merge and report; write nothing")
+		defer func() {
+			if format != "stix" && err == nil {
+				err = fmt.Errorf("-format %q: only stix is imported so far", format)
+			}
+		}()
+	}
+	if command == "serve" || command == "load" {
+		// Not "all" by default yet: the explorer's expansion of an actor two
+		// hops deep does not scale to ATT&CK's thousands of USES claims.
+		data := envOr(getenv, "ATTRIBUTION_DATA", "none")
+		fs.Func("data", "public datasets served beside the curated data: all, none, or ids of data/public/manifest.json, comma-separated (ATTRIBUTION_DATA; default none)", func(v string) error {
+			data = v
+			return nil
+		})
+		defer func() {
+			if err == nil {
+				c.Data, err = datasets(data)
+			}
+		}()
+	}
+	if command == "serve" {
+		fs.Func("import", "a STIX 2.1 bundle to add to the embedded store at start (repeatable)", func(v string) error {
+			c.Imports = append(c.Imports, v)
+			return nil
+		})
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: attribution %s [flags]\n\n%s\n", command, commandHelp[command])
@@ -69,7 +103,11 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		}
 		return c, err
 	}
-	if fs.NArg() > 0 {
+	if command == "import" {
+		if c.Imports = fs.Args(); len(c.Imports) == 0 {
+			return c, errors.New("import needs at least one file (see attribution import -h)")
+		}
+	} else if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s takes no arguments, got %q (see attribution %s -h)", command, fs.Args(), command)
 	}
 	if (command == "load" || command == "check") && c.DataDir == "" {
@@ -84,9 +122,37 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 }
 
 var commandHelp = map[string]string{
-	"serve": "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data.",
-	"load":  "Validates the curated data and, when NEO4J_URI is set, loads it into Neo4j (idempotent).",
-	"check": "Validates the curated data, naming file:line of every problem.",
+	"serve":  "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data.",
+	"load":   "Validates the curated data and, when NEO4J_URI is set, loads it into Neo4j (idempotent).",
+	"check":  "Validates the curated data, naming file:line of every problem.",
+	"import": "attribution import [-format stix] [-dry-run] FILE...\n\nImports STIX 2.1 bundles into Neo4j (NEO4J_URI), merging their entities with those\nalready there (same STIX id, same ATT&CK id, or same name or alias within a kind),\nand prints a report. Importing a file twice changes nothing.",
+}
+
+// datasets reads the -data list: "all", "none", or dataset ids.
+func datasets(list string) ([]string, error) {
+	all, err := loaders.PublicDatasets()
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, d := range all {
+		ids = append(ids, d.ID)
+	}
+	switch strings.TrimSpace(list) {
+	case "all":
+		return ids, nil
+	case "none", "":
+		return nil, nil
+	}
+	var out []string
+	for _, id := range strings.Split(list, ",") {
+		id = strings.TrimSpace(id)
+		if !slices.Contains(ids, id) {
+			return nil, fmt.Errorf("-data: no public dataset %q (have: all, none, %s)", id, strings.Join(ids, ", "))
+		}
+		out = append(out, id)
+	}
+	return out, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -46,9 +46,11 @@ func main() {
 const usage = `usage: attribution <command> [flags]
 
 commands:
-  serve [-addr host:port] [-load-if-empty]   serve the explorer and the API
-  load [-dir DIR]                            validate the curated data; load it into Neo4j when NEO4J_URI is set
+  serve [-addr host:port] [-data LIST] [-import FILE]... [-load-if-empty]
+                                             serve the explorer and the API
+  load [-dir DIR] [-data LIST]               validate the curated data; load it and the public datasets into Neo4j (NEO4J_URI)
   check [-dir DIR]                           validate the curated data (file:line of every problem)
+  import [-format stix] [-dry-run] FILE...   import STIX 2.1 bundles into Neo4j, merged with what it holds
   version                                    print the version
 
 "attribution <command> -h" tells more. The store is Neo4j when NEO4J_URI is set,
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
-	case "serve", "load", "check":
+	case "serve", "load", "check", "import":
 		cfg, err := parseConfig(args[0], args[1:], getenv, stderr)
 		if errors.Is(err, errHelp) {
 			return nil
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return serve(ctx, cfg, log, stdout)
 		case "load":
 			return load(ctx, cfg, log, stdout)
+		case "import":
+			return importFiles(ctx, cfg, log, stdout)
 		}
 		_, err = readCurated(cfg, stdout)
 		return err
@@ -110,6 +114,9 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (graph.Store, 
 	if err != nil {
 		return nil, fmt.Errorf("the curated dataset is broken: %w", err)
 	}
+	if b, err = assemble(b, cfg, logWriter{log}); err != nil {
+		return nil, err
+	}
 	s := memory.New()
 	if err := s.Upsert(ctx, b); err != nil {
 		return nil, err
@@ -125,7 +132,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer store.Close()
 	if cfg.LoadIfEmpty {
-		if err := loadCuratedIfEmpty(ctx, store, log); err != nil {
+		if err := loadCuratedIfEmpty(ctx, store, cfg, log); err != nil {
 			return err
 		}
 	}
@@ -159,7 +166,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 }
 
 // loadCuratedIfEmpty loads data/ into a store that holds no entity yet.
-func loadCuratedIfEmpty(ctx context.Context, store graph.Store, log *slog.Logger) error {
+func loadCuratedIfEmpty(ctx context.Context, store graph.Store, cfg Config, log *slog.Logger) error {
 	c, err := store.Counts(ctx)
 	if err != nil || c.Entities > 0 {
 		return err
@@ -168,7 +175,10 @@ func loadCuratedIfEmpty(ctx context.Context, store graph.Store, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	log.Info("the store is empty: loading data/")
+	if b, err = assemble(b, cfg, logWriter{log}); err != nil {
+		return err
+	}
+	log.Info("the store is empty: loading the curated data and the public datasets")
 	return store.Upsert(ctx, b)
 }
 
@@ -198,6 +208,9 @@ func load(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
+	if b, err = assemble(b, cfg, stdout); err != nil {
+		return err
+	}
 	if cfg.Neo4j.URI == "" {
 		fmt.Fprintln(stdout, "NEO4J_URI is not set: nothing loaded (the embedded store loads the data at start)")
 		return nil
@@ -218,4 +231,15 @@ func load(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	fmt.Fprintf(stdout, "loaded in %s: the store holds %d entities, %d relations, %d sources\n",
 		time.Since(start).Round(time.Millisecond), c.Entities, c.Relations, c.Sources)
 	return nil
+}
+
+// logWriter turns the lines of a report into log lines, so that serve's
+// standard output keeps its one line saying where it listens.
+type logWriter struct{ log *slog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		w.log.Info("data", "report", strings.TrimSpace(line))
+	}
+	return len(p), nil
 }

@@ -31,14 +31,14 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
-// TestServeAndShutdown starts the real server on a free port, queries it and
-// stops it as SIGINT would.
-func TestServeAndShutdown(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+// startServe runs "serve" on a free port with vars (and more flags) until
+// ctx ends, and returns its address and the error it returns then.
+func startServe(t testing.TB, ctx context.Context, vars func(string) string, flags ...string) (string, chan error) {
+	t.Helper()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, env(nil), pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, flags...), vars, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -46,7 +46,14 @@ func TestServeAndShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	go io.Copy(io.Discard, pr)
-	url := strings.Fields(strings.SplitAfter(line, "listening on ")[1])[0]
+	return strings.Fields(strings.SplitAfter(line, "listening on ")[1])[0], done
+}
+
+// TestServeAndShutdown starts the real server on a free port, queries it and
+// stops it as SIGINT would.
+func TestServeAndShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	url, done := startServe(t, ctx, env(nil))
 	res, err := http.Post(url+"graphql", "application/json", strings.NewReader(`{"query": "{ stats { entities } }"}`))
 	if err != nil {
 		t.Fatal(err)

@@ -24,12 +24,7 @@ func TestNeo4jOutageAndRecovery(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pr, pw := io.Pipe()
-	go run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, vars, pw, io.Discard)
-	buf := make([]byte, 512)
-	n, _ := pr.Read(buf)
-	go io.Copy(io.Discard, pr)
-	url := strings.Fields(strings.SplitAfter(string(buf[:n]), "listening on ")[1])[0]
+	url, _ := startServe(t, ctx, vars)
 
 	query := func() string {
 		res, err := http.Post(url+"graphql", "application/json",

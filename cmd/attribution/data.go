@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/attribution-explorer/attribution/graph"
+	"github.com/attribution-explorer/attribution/loaders"
+)
+
+// assemble merges into the curated batch the public datasets cfg.Data names
+// and the files cfg.Imports names, in that order, saying what each brought.
+func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, error) {
+	b := curated
+	all, err := loaders.PublicDatasets()
+	if err != nil {
+		return b, err
+	}
+	for _, d := range all {
+		if !slices.Contains(cfg.Data, d.ID) {
+			continue
+		}
+		start := time.Now()
+		add, _, err := loaders.ReadPublic(d)
+		if err != nil {
+			return b, err
+		}
+		var mrep loaders.MergeReport
+		b, mrep = loaders.Merge(b, add)
+		fmt.Fprintf(out, "%s %s: %d entities, %d relations, %d sources read in %s; %s", d.Name, d.Version,
+			len(add.Entities), len(add.Relations), len(add.Sources), time.Since(start).Round(time.Millisecond), mrep.String())
+	}
+	for _, file := range cfg.Imports {
+		add, rep, err := readSTIXFile(file)
+		if err != nil {
+			return b, err
+		}
+		var mrep loaders.MergeReport
+		b, mrep = loaders.Merge(b, add)
+		fmt.Fprintf(out, "%s\n%s%s", file, rep.String(), mrep.String())
+	}
+	return b, nil
+}
+
+func readSTIXFile(file string) (graph.Batch, loaders.STIXReport, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return graph.Batch{}, loaders.STIXReport{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return graph.Batch{}, loaders.STIXReport{}, err
+	}
+	// The file is the dataset: its name, and its date as the day it was written.
+	name := filepath.Base(file)
+	b, rep, err := loaders.ReadSTIX(f, loaders.STIXOptions{ID: "import-" + slug(name), Title: name,
+		Published: graph.MustDate(st.ModTime().UTC().Format("2006-01-02"))})
+	if err != nil {
+		return b, rep, fmt.Errorf("%s: %w", file, err)
+	}
+	return b, rep, nil
+}
+
+// importFiles merges STIX bundles into the Neo4j store: the store's
+// entities are the base, so an imported entity joins the one already there;
+// sources the store already has are kept as they are.
+func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	if cfg.Neo4j.URI == "" && !cfg.DryRun {
+		return fmt.Errorf("import writes into Neo4j (set NEO4J_URI); the embedded store takes files with serve -import, and -dry-run reports without writing")
+	}
+	var store graph.Store
+	base := graph.Batch{}
+	if cfg.Neo4j.URI != "" {
+		s, err := openNeo4j(ctx, cfg.Neo4j, log)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		store = s
+		if base.Entities, err = allEntities(ctx, store); err != nil {
+			return err
+		}
+	}
+	for _, file := range cfg.Imports {
+		add, rep, err := readSTIXFile(file)
+		if err != nil {
+			return err
+		}
+		merged, mrep := loaders.Merge(base, add)
+		fmt.Fprintf(stdout, "%s\n%s%s", file, rep.String(), mrep.String())
+		if store == nil || cfg.DryRun {
+			continue
+		}
+		write := graph.Batch{Relations: merged.Relations}
+		known, err := store.Sources(ctx, sourceIDs(add.Sources))
+		if err != nil {
+			return err
+		}
+		for _, s := range add.Sources {
+			if !slices.ContainsFunc(known, func(k graph.Source) bool { return k.ID == s.ID }) {
+				write.Sources = append(write.Sources, s)
+			}
+		}
+		before := map[string]graph.Entity{}
+		for _, e := range base.Entities {
+			before[e.ID] = e
+		}
+		for _, e := range merged.Entities {
+			if old, ok := before[e.ID]; !ok || !reflect.DeepEqual(old, e) {
+				write.Entities = append(write.Entities, e)
+			}
+		}
+		start := time.Now()
+		if err := store.Upsert(ctx, write); err != nil {
+			return fmt.Errorf("%s: nothing was written: %w", file, err)
+		}
+		fmt.Fprintf(stdout, "written in %s: %d entities, %d relations, %d sources\n", time.Since(start).Round(time.Millisecond),
+			len(write.Entities), len(write.Relations), len(write.Sources))
+		base.Entities = merged.Entities
+	}
+	return nil
+}
+
+func sourceIDs(ss []graph.Source) []string {
+	ids := make([]string, len(ss))
+	for i, s := range ss {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// allEntities reads every entity of the store, page by page.
+func allEntities(ctx context.Context, s graph.Store) ([]graph.Entity, error) {
+	var out []graph.Entity
+	q := graph.ListQuery{Limit: graph.MaxPage}
+	for {
+		page, err := s.List(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Entities...)
+		if !page.HasNext || len(page.Entities) == 0 {
+			return out, nil
+		}
+		q.After = page.Entities[len(page.Entities)-1].ID
+	}
+}
+
+// slug turns a file name into a source id: lower case, "-" for the rest.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-.")
+}
