@@ -52,3 +52,35 @@ func TestOpenSaysConnectionRefused(t *testing.T) {
 		t.Fatal("the password is in the message")
 	}
 }
+
+// TestReadsFailFastWhileUnreachable: after a read found Neo4j unreachable,
+// the next reads say so at once, with the same words, without waiting for
+// the driver's retries; Ping still asks Neo4j.
+func TestReadsFailFastWhileUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	d, err := driver.NewDriverWithContext("bolt://"+addr, driver.NoAuth(), driverConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{driver: d, db: "neo4j", where: "Neo4j at bolt://" + addr}
+	defer s.Close()
+	ctx := context.Background()
+	_, first := s.Entities(ctx, []string{"apt40"})
+	if !errors.Is(first, graph.ErrUnavailable) {
+		t.Fatalf("first read: %v", first)
+	}
+	// The same *graph.Error: no new attempt was made.
+	_, second := s.Entities(ctx, []string{"apt40"})
+	if second != s.lastUnreachable.Load() || second.Error() != first.Error() {
+		t.Errorf("second read: %v (%T), want the first error again", second, second)
+	}
+	s.lastUnreachable.Store(nil)
+	if err := s.Ping(ctx); !errors.Is(err, graph.ErrUnavailable) || s.lastUnreachable.Load() == nil {
+		t.Errorf("Ping did not ask Neo4j: %v", err)
+	}
+}

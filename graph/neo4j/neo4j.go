@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,7 +52,18 @@ type Store struct {
 	driver driver.DriverWithContext
 	db     string
 	where  string // "Neo4j at <uri>", for messages that say what failed
+
+	// While Neo4j cannot be reached, each read would wait for the driver's
+	// retries (seconds) before saying so. After a connection failure, reads
+	// fail at once with the same error, but one read every failFast asks
+	// Neo4j again; Ping always asks. The first success ends it.
+	unreachableUntil atomic.Int64 // unix nanoseconds
+	lastUnreachable  atomic.Pointer[graph.Error]
+	lastSuccess      atomic.Int64 // unix nanoseconds
 }
+
+// failFast is how long reads fail at once after Neo4j could not be reached.
+const failFast = time.Second
 
 var _ graph.Store = (*Store)(nil)
 
@@ -62,14 +74,7 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	if c.User != "" {
 		auth = driver.BasicAuth(c.User, c.Password, "")
 	}
-	d, err := driver.NewDriverWithContext(c.URI, auth, func(cfg *config.Config) {
-		cfg.SocketConnectTimeout = 5 * time.Second
-		cfg.ConnectionAcquisitionTimeout = 10 * time.Second
-		// The driver retries failed transactions for this long (30 s by
-		// default): long enough for a cluster to elect a leader, short enough
-		// that a user soon hears "store unavailable" when Neo4j is down.
-		cfg.MaxTransactionRetryTime = 3 * time.Second
-	})
+	d, err := driver.NewDriverWithContext(c.URI, auth, driverConfig)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %w", err)
 	}
@@ -90,6 +95,15 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+func driverConfig(cfg *config.Config) {
+	cfg.SocketConnectTimeout = 5 * time.Second
+	cfg.ConnectionAcquisitionTimeout = 10 * time.Second
+	// The driver retries failed transactions for this long (30 s by
+	// default): long enough for a cluster to elect a leader, short enough
+	// that a user soon hears "store unavailable" when Neo4j is down.
+	cfg.MaxTransactionRetryTime = 3 * time.Second
 }
 
 // schemaStatements create what reads rely on. Each is idempotent.
@@ -130,18 +144,44 @@ func (s *Store) Close() error { return s.driver.Close(context.Background()) }
 // that Bolt accepts connections: after a restart Bolt answers well before
 // the database serves queries.
 func (s *Store) Ping(ctx context.Context) error {
-	_, err := s.read(ctx, "MATCH (e:Entity) RETURN e.id LIMIT 1", nil)
+	_, err := s.query(ctx, "MATCH (e:Entity) RETURN e.id LIMIT 1", nil)
 	return err
 }
 
-// read runs one read query: readers routing, the named database, a timeout.
+// read runs one read query: readers routing, the named database, a timeout;
+// at once ErrUnavailable while Neo4j was just found unreachable.
 func (s *Store) read(ctx context.Context, query string, params map[string]any) ([]*driver.Record, error) {
+	if until := s.unreachableUntil.Load(); until != 0 {
+		now := time.Now()
+		// One read at a time asks Neo4j again (it takes the next window);
+		// the others fail at once meanwhile.
+		if now.UnixNano() < until || !s.unreachableUntil.CompareAndSwap(until, now.Add(failFast).UnixNano()) {
+			if last := s.lastUnreachable.Load(); last != nil {
+				return nil, last
+			}
+		}
+	}
+	return s.query(ctx, query, params)
+}
+
+func (s *Store) query(ctx context.Context, query string, params map[string]any) ([]*driver.Record, error) {
+	start := time.Now().UnixNano()
 	res, err := driver.ExecuteQuery(ctx, s.driver, query, params, driver.EagerResultTransformer,
 		driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithReadersRouting(),
 		driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(readTimeout)))
 	if err != nil {
-		return nil, s.mapError(err)
+		err = s.mapError(err)
+		var ge *graph.Error
+		// A read that began before the last success says nothing new: Neo4j
+		// has answered since.
+		if errors.As(err, &ge) && ge.Kind == graph.ErrUnavailable && s.lastSuccess.Load() < start {
+			s.lastUnreachable.Store(ge)
+			s.unreachableUntil.Store(time.Now().Add(failFast).UnixNano())
+		}
+		return nil, err
 	}
+	s.lastSuccess.Store(time.Now().UnixNano())
+	s.unreachableUntil.Store(0)
 	return res.Records, nil
 }
 
