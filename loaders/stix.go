@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1101,12 +1103,7 @@ func (x *stixReader) resolve() {
 // counts it in the report.
 func (x *stixReader) batch() graph.Batch {
 	var b graph.Batch
-	ids := make([]string, 0, len(x.sources))
-	for id := range x.sources {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(x.sources)) {
 		c := x.sources[id]
 		b.Sources = append(b.Sources, c.src)
 		bump(&x.report.Sources, c.origin)

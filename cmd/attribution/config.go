@@ -39,8 +39,8 @@ const defaultDataDir = "data/curated"
 var errHelp = errors.New("help requested")
 
 // parseConfig reads the flags of one command and the environment.
-func parseConfig(command string, args []string, getenv func(string) string, stderr io.Writer) (c Config, err error) {
-	c = Config{Neo4j: neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"),
+func parseConfig(command string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := Config{Neo4j: neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"),
 		Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")},
 		WriteToken: getenv("ATTRIBUTION_WRITE_TOKEN"), ReadToken: getenv("ATTRIBUTION_READ_TOKEN")}
 	if c.Neo4j.Database == "" {
@@ -55,6 +55,9 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		}
 	}
 
+	// Not "all" by default yet: the explorer's expansion of an actor two hops
+	// deep does not scale to ATT&CK's thousands of USES claims.
+	format, data := "stix", envOr(getenv, "ATTRIBUTION_DATA", "none")
 	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	switch command {
@@ -64,28 +67,11 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	case "load", "check":
 		fs.StringVar(&c.DataDir, "dir", "", "the folder of curated YAML files (default: "+defaultDataDir+" when it exists, else the copy built into the binary)")
 	case "import":
-		format := "stix"
 		fs.StringVar(&format, "format", format, "the files' format: stix (STIX 2.1 bundles)")
 		fs.BoolVar(&c.DryRun, "dry-run", false, "read, merge and report; write nothing")
-		defer func() {
-			if format != "stix" && err == nil {
-				err = fmt.Errorf("-format %q: only stix is imported so far", format)
-			}
-		}()
 	}
 	if command == "serve" || command == "load" {
-		// Not "all" by default yet: the explorer's expansion of an actor two
-		// hops deep does not scale to ATT&CK's thousands of USES claims.
-		data := envOr(getenv, "ATTRIBUTION_DATA", "none")
-		fs.Func("data", "public datasets served beside the curated data: all, none, or ids of data/public/manifest.json, comma-separated (ATTRIBUTION_DATA; default none)", func(v string) error {
-			data = v
-			return nil
-		})
-		defer func() {
-			if err == nil {
-				c.Data, err = datasets(data)
-			}
-		}()
+		fs.StringVar(&data, "data", data, "public datasets served beside the curated data: all, none, or ids of data/public/manifest.json, comma-separated (ATTRIBUTION_DATA)")
 	}
 	if command == "serve" {
 		fs.Func("import", "a STIX 2.1 bundle to add to the embedded store at start (repeatable)", func(v string) error {
@@ -104,11 +90,20 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		return c, err
 	}
 	if command == "import" {
+		if format != "stix" {
+			return c, fmt.Errorf("-format %q: only stix is imported so far", format)
+		}
 		if c.Imports = fs.Args(); len(c.Imports) == 0 {
 			return c, errors.New("import needs at least one file (see attribution import -h)")
 		}
 	} else if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s takes no arguments, got %q (see attribution %s -h)", command, fs.Args(), command)
+	}
+	if command == "serve" || command == "load" {
+		var err error
+		if c.Data, err = datasets(data); err != nil {
+			return c, err
+		}
 	}
 	if (command == "load" || command == "check") && c.DataDir == "" {
 		if st, err := os.Stat(defaultDataDir); err == nil && st.IsDir() {

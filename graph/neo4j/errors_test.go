@@ -38,13 +38,8 @@ func TestErrorsSayWhatHappened(t *testing.T) {
 
 // TestOpenSaysConnectionRefused: a port where nothing listens.
 func TestOpenSaysConnectionRefused(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, err = Open(context.Background(), Config{URI: "bolt://" + addr, User: "neo4j", Password: "secret-pw"})
+	addr := deadAddr(t)
+	_, err := Open(context.Background(), Config{URI: "bolt://" + addr, User: "neo4j", Password: "secret-pw"})
 	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "Neo4j at bolt://"+addr+" refused the connection") {
 		t.Fatalf("got %v", err)
 	}
@@ -57,12 +52,7 @@ func TestOpenSaysConnectionRefused(t *testing.T) {
 // the next reads say so at once, with the same words, without waiting for
 // the driver's retries; Ping still asks Neo4j.
 func TestReadsFailFastWhileUnreachable(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := deadAddr(t)
 	d, err := driver.NewDriverWithContext("bolt://"+addr, driver.NoAuth(), driverConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -83,4 +73,14 @@ func TestReadsFailFastWhileUnreachable(t *testing.T) {
 	if err := s.Ping(ctx); !errors.Is(err, graph.ErrUnavailable) || s.lastUnreachable.Load() == nil {
 		t.Errorf("Ping did not ask Neo4j: %v", err)
 	}
+}
+
+// deadAddr is a loopback address where nothing listens.
+func deadAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

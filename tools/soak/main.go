@@ -943,12 +943,7 @@ func (s *soak) serverDied(how string) {
 		return
 	}
 	s.died, s.diedHow = s.since(), how
-	idx := make([]int, 0, len(s.inflight))
-	for i := range s.inflight {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
-	for _, i := range idx {
+	for _, i := range slices.Sorted(maps.Keys(s.inflight)) {
 		r := s.records[i]
 		s.atDeath = append(s.atDeath, fmt.Sprintf("%s (due at %.1fs)", r.q.name, r.arrival.Seconds()))
 	}

@@ -53,10 +53,7 @@ func Open(t testing.TB) *neo4j.Store {
 	}
 	lock(t, cfg.URI)
 	ctx := context.Background()
-	if err := Claim(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	if err := Empty(ctx, cfg); err != nil {
+	if err := Empty(ctx, cfg); err != nil { // claims the database first
 		t.Fatal(err)
 	}
 	s, err := neo4j.Open(ctx, cfg)
