@@ -17,7 +17,8 @@ import (
 // share, in this order of rules:
 //
 //  1. a STIX id (attribute stix_id),
-//  2. an external id (attribute mitre_attack_id: G0065, S0021, T1566),
+//  2. an external id (attribute mitre_attack_id: G0065, S0021, T1566;
+//     attribute iso2 for countries: NO, GB),
 //  3. a name or alias, compared folded (case and accents ignored).
 //
 // The first rule that finds exactly one base entity decides. A rule that
@@ -34,12 +35,14 @@ const (
 	ruleSTIXID     = "same STIX id"
 	ruleExternalID = "same ATT&CK id"
 	ruleAlias      = "same name or alias"
+	ruleISO        = "same ISO 3166 country code"
 )
 
 // externalIDKeys are the attributes that identify an entity across datasets.
 var externalIDKeys = []struct{ key, rule string }{
 	{"stix_id", ruleSTIXID},
 	{"mitre_attack_id", ruleExternalID},
+	{attrISO2, ruleISO},
 }
 
 // MergeReport says how an added batch met the base.

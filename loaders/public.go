@@ -66,8 +66,8 @@ func ReadPublic(d Dataset) (graph.Batch, STIXReport, error) {
 		return fail(err)
 	}
 	h := sha256.New()
-	b, rep, err := ReadSTIX(io.TeeReader(z, h), STIXOptions{ID: d.ID, Title: d.Name, Version: d.Version,
-		Publisher: d.Publisher, URL: d.URL, Published: published, Licence: d.Licence, Language: d.Language})
+	b, rep, err := ReadSTIX(io.TeeReader(z, h), STIXOptions{DatasetOptions: DatasetOptions{ID: d.ID, Title: d.Name, Version: d.Version,
+		Publisher: d.Publisher, URL: d.URL, Published: published, Licence: d.Licence, Language: d.Language}})
 	if err != nil {
 		return fail(err)
 	}

@@ -27,17 +27,9 @@ const (
 // maxSTIXErrors is how many problems an error lists before "and N more".
 const maxSTIXErrors = 20
 
-// STIXOptions describes the dataset a bundle comes from. The dataset is a
-// source that every imported entity and relation cites.
+// STIXOptions describes the dataset a bundle comes from, and bounds its size.
 type STIXOptions struct {
-	ID        string            // the dataset source's id; default: a slug of Title and Version
-	Title     string            // "MITRE ATT&CK Enterprise"; required
-	Publisher string            // "The MITRE Corporation"
-	Version   string            // "18.1": appended to Title unless Title already ends with it
-	URL       string            // where the dataset is published
-	Published graph.PartialDate // when this version was released
-	Licence   string            // shown in the report (graph.Source has no licence field)
-	Language  string            // BCP 47 language of the dataset and its object pages: "en"
+	DatasetOptions
 
 	MaxObjectBytes int // 0 means MaxSTIXObjectBytes; never more than it
 	MaxObjects     int // 0 means MaxSTIXObjects; never more than it
@@ -268,8 +260,7 @@ const (
 
 type stixReader struct {
 	opts          STIXOptions
-	datasetID     string
-	datasetTitle  string
+	dataset       dataset
 	report        STIXReport
 	sources       map[string]*candidate
 	entities      []graph.Entity
@@ -285,8 +276,9 @@ type stixReader struct {
 }
 
 func newSTIXReader(opts STIXOptions) (*stixReader, error) {
-	if strings.TrimSpace(opts.Title) == "" {
-		return nil, Errors{"STIX import: the dataset needs a title (STIXOptions.Title): it is the source of every claim"}
+	ds, err := opts.DatasetOptions.resolve("STIX import")
+	if err != nil {
+		return nil, err
 	}
 	if opts.MaxObjectBytes <= 0 || opts.MaxObjectBytes > MaxSTIXObjectBytes {
 		opts.MaxObjectBytes = MaxSTIXObjectBytes
@@ -294,27 +286,13 @@ func newSTIXReader(opts STIXOptions) (*stixReader, error) {
 	if opts.MaxObjects <= 0 || opts.MaxObjects > MaxSTIXObjects {
 		opts.MaxObjects = MaxSTIXObjects
 	}
-	title := strings.TrimSpace(opts.Title)
-	if v := strings.TrimSpace(opts.Version); v != "" && !strings.HasSuffix(title, v) {
-		title += " " + v
-	}
-	id := opts.ID
-	if id == "" {
-		id = slug(title)
-	}
-	if !graph.ValidID(id) {
-		return nil, Errors{fmt.Sprintf("STIX import: %q is not a valid source id for the dataset (lower-case letters, digits and . _ : -)", id)}
-	}
 	x := &stixReader{
-		opts: opts, datasetID: id, datasetTitle: title,
+		opts: opts, dataset: ds,
 		sources:    map[string]*candidate{},
 		byObject:   map[string]int32{},
 		byEntityID: map[string]where{},
 	}
-	x.report.Dataset = title
-	if opts.Licence != "" {
-		x.report.Dataset += " (licence: " + opts.Licence + ")"
-	}
+	x.report.Dataset = ds.reportTitle()
 	return x, nil
 }
 
@@ -798,17 +776,14 @@ func dayOf(t time.Time) graph.PartialDate {
 // 20,000 relationships share about a thousand creation days, and an object's
 // own page is already a source.
 func (x *stixReader) datasetSources(created graph.PartialDate) []string {
-	x.add(&candidate{origin: sourceDataset, src: graph.Source{
-		ID: x.datasetID, Title: x.datasetTitle, Publisher: x.opts.Publisher,
-		URL: x.opts.URL, Published: x.opts.Published, Language: x.opts.Language,
-	}})
+	x.add(&candidate{origin: sourceDataset, src: x.dataset.source()})
 	day := created.String()
-	id := x.datasetID + ".created-" + day
+	id := x.dataset.id + ".created-" + day
 	x.add(&candidate{origin: sourceCreated, src: graph.Source{
-		ID: id, Title: x.datasetTitle + ", objects created on " + day, Publisher: x.opts.Publisher,
+		ID: id, Title: x.dataset.title + ", objects created on " + day, Publisher: x.opts.Publisher,
 		URL: x.opts.URL, Published: created, Language: x.opts.Language,
 	}})
-	return []string{x.datasetID, id}
+	return []string{x.dataset.id, id}
 }
 
 // add keeps a source; of two with one id, the better (see candidate.better).

@@ -12,6 +12,7 @@ const (
 	attrMitreAttackID = "mitre_attack_id" // "G0065", "S0021", "T1566.001"
 	attrSTIXID        = "stix_id"         // "intrusion-set--7113eaa5-ba79-4fb3-b68a-398ee9cd698e"
 	attrISO2          = "iso2"            // COUNTRY: ISO 3166-1 alpha-2
+	attrISO3          = "iso3"            // COUNTRY: ISO 3166-1 alpha-3
 	attrCVEs          = "cves"            // VULNERABILITY: comma-separated CVE ids
 )
 

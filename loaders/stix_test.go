@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/st
 // attackBundle is MITRE ATT&CK Enterprise 18.1 (see ../shared/data/README.md).
 const attackBundle = "../../shared/data/attack/enterprise-attack-18.1.json"
 
-var attackOptions = STIXOptions{
+var attackOptions = STIXOptions{DatasetOptions: DatasetOptions{
 	ID:        "mitre-attack-enterprise-18.1",
 	Title:     "MITRE ATT&CK Enterprise",
 	Version:   "18.1",
@@ -34,9 +34,9 @@ var attackOptions = STIXOptions{
 	Published: graph.MustDate("2025-11"),
 	Licence:   "ATT&CK terms of use (© 2025 The MITRE Corporation, reproduced with its permission)",
 	Language:  "en",
-}
+}}
 
-var testOptions = STIXOptions{
+var testOptions = STIXOptions{DatasetOptions: DatasetOptions{
 	ID:        "test-dataset",
 	Title:     "Test dataset",
 	Version:   "1.0",
@@ -45,7 +45,7 @@ var testOptions = STIXOptions{
 	Published: graph.MustDate("2025-11"),
 	Licence:   "CC0-1.0",
 	Language:  "en",
-}
+}}
 
 // dumpSTIX writes a batch and its report, or an error, as the golden files hold them.
 func dumpSTIX(b graph.Batch, rep STIXReport, err error) string {

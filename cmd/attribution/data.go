@@ -62,8 +62,8 @@ func readSTIXFile(file string) (graph.Batch, loaders.STIXReport, error) {
 	}
 	// The file is the dataset: its name, and its date as the day it was written.
 	name := filepath.Base(file)
-	b, rep, err := loaders.ReadSTIX(f, loaders.STIXOptions{ID: "import-" + slug(name), Title: name,
-		Published: graph.MustDate(st.ModTime().UTC().Format("2006-01-02"))})
+	b, rep, err := loaders.ReadSTIX(f, loaders.STIXOptions{DatasetOptions: loaders.DatasetOptions{
+		ID: "import-" + slug(name), Title: name, Published: graph.MustDate(st.ModTime().UTC().Format("2006-01-02"))}})
 	if err != nil {
 		return b, rep, fmt.Errorf("%s: %w", file, err)
 	}

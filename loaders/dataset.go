@@ -1,0 +1,61 @@
+package loaders
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/attribution-explorer/attribution/graph"
+)
+
+// DatasetOptions describes the dataset a file comes from, whatever its
+// format. The dataset is a source that every claim imported from it cites.
+type DatasetOptions struct {
+	ID        string            // the dataset source's id; default: a slug of Title and Version
+	Title     string            // "MITRE ATT&CK Enterprise"; required
+	Publisher string            // "The MITRE Corporation"
+	Version   string            // "18.1": appended to Title unless Title already ends with it
+	URL       string            // where the dataset is published
+	Published graph.PartialDate // when this version was released
+	Licence   string            // shown in the report (graph.Source has no licence field)
+	Language  string            // BCP 47 language of the dataset and its records: "en"
+}
+
+// dataset is a DatasetOptions checked and completed: its source's id and
+// full title ("MITRE ATT&CK Enterprise 18.1").
+type dataset struct {
+	DatasetOptions
+	id, title string
+}
+
+// resolve checks the options; format names the importer in errors ("STIX import").
+func (o DatasetOptions) resolve(format string) (dataset, error) {
+	title := strings.TrimSpace(o.Title)
+	if title == "" {
+		return dataset{}, Errors{format + ": the dataset needs a title (DatasetOptions.Title): it is the source of every claim"}
+	}
+	if v := strings.TrimSpace(o.Version); v != "" && !strings.HasSuffix(title, v) {
+		title += " " + v
+	}
+	id := o.ID
+	if id == "" {
+		id = slug(title)
+	}
+	if !graph.ValidID(id) {
+		return dataset{}, Errors{fmt.Sprintf("%s: %q is not a valid source id for the dataset (lower-case letters, digits and . _ : -)", format, id)}
+	}
+	return dataset{DatasetOptions: o, id: id, title: title}, nil
+}
+
+// source is the dataset as a source.
+func (d dataset) source() graph.Source {
+	return graph.Source{ID: d.id, Title: d.title, Publisher: d.Publisher, URL: d.URL,
+		Published: d.Published, Language: d.Language}
+}
+
+// reportTitle names the dataset and its licence in import reports.
+func (d dataset) reportTitle() string {
+	if d.Licence != "" {
+		return d.title + " (licence: " + d.Licence + ")"
+	}
+	return d.title
+}
