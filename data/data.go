@@ -12,6 +12,12 @@ var Curated embed.FS
 // Dir is the folder of Curated that holds the files.
 const Dir = "curated"
 
+// Decisions is decisions.yaml: identity decisions people made across
+// datasets (same-as, not-same-as), which loaders.Merge applies.
+//
+//go:embed decisions.yaml
+var Decisions []byte
+
 // Public holds the public datasets served beside the curated data:
 // public/manifest.json lists them, with their origin, licence and sha256.
 //

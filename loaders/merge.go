@@ -21,7 +21,10 @@ import (
 //     attribute iso2 for countries: NO, GB),
 //  3. a name or alias, compared folded (case and accents ignored).
 //
-// The first rule that finds exactly one base entity decides. A rule that
+// Decisions people made (data/decisions.yaml, see Decision) come first: a
+// "same" decision merges, a "different" one takes its base entity out of
+// the rules' reach. Then the first rule that finds exactly one base entity
+// decides. A rule that
 // finds several merges nothing: the entity is added as it is and the
 // ambiguity reported. A merged entity keeps the base's id, name,
 // description and dates (the curated data, written by people, comes first;
@@ -36,6 +39,7 @@ const (
 	ruleExternalID = "same ATT&CK id"
 	ruleAlias      = "same name or alias"
 	ruleISO        = "same ISO 3166 country code"
+	ruleDecision   = "a person's decision"
 )
 
 // externalIDKeys are the attributes that identify an entity across datasets.
@@ -76,7 +80,7 @@ func (r MergeReport) String() string {
 
 // Merge returns base with add merged into it, following the rules above.
 // Neither argument is changed.
-func Merge(base, add graph.Batch) (graph.Batch, MergeReport) {
+func Merge(base, add graph.Batch, decisions ...Decision) (graph.Batch, MergeReport) {
 	rep := MergeReport{Created: map[graph.Kind]int{}, Merged: map[string]int{}}
 	out := graph.Batch{
 		Sources:   slices.Clone(base.Sources),
@@ -84,6 +88,10 @@ func Merge(base, add graph.Batch) (graph.Batch, MergeReport) {
 		Relations: slices.Clone(base.Relations),
 	}
 	index := newMergeIndex(out.Entities)
+	position := make(map[string]int, len(out.Entities))
+	for i, e := range out.Entities {
+		position[e.ID] = i
+	}
 
 	sourceIDs := map[string]bool{}
 	for _, s := range out.Sources {
@@ -104,7 +112,24 @@ func Merge(base, add graph.Batch) (graph.Batch, MergeReport) {
 	rename := map[string]string{}
 	taken := map[int]string{}
 	for _, e := range add.Entities {
-		target, rule, ambiguous := index.match(e)
+		target, rule, ambiguous := -1, "", ""
+		apart := map[int]bool{}
+		for i := range decisions {
+			d := &decisions[i]
+			if !d.applies(e) {
+				continue
+			}
+			if p, ok := position[d.Entity]; ok && out.Entities[p].Kind == d.Kind {
+				if d.Same {
+					target, rule = p, ruleDecision
+				} else {
+					apart[p] = true
+				}
+			}
+		}
+		if target < 0 {
+			target, rule, ambiguous = index.match(e, apart)
+		}
 		if target >= 0 && taken[target] != "" {
 			ambiguous = fmt.Sprintf("%s matches %s, which %s already merged into", rule, out.Entities[target].ID, taken[target])
 		}
@@ -206,12 +231,13 @@ func (ix *mergeIndex) add(i int, e graph.Entity) {
 
 // match returns the position of the one base entity e is, and by which
 // rule; -1 when none; or, when a rule finds several, why it is ambiguous.
-func (ix *mergeIndex) match(e graph.Entity) (int, string, string) {
+// Base entities in apart are never matched.
+func (ix *mergeIndex) match(e graph.Entity, apart map[int]bool) (int, string, string) {
 	candidates := func(rule string, values []string) []int {
 		var found []int
 		for _, v := range values {
 			for _, i := range ix.byKey[mergeKey(e.Kind, rule, v)] {
-				if !slices.Contains(found, i) {
+				if !apart[i] && !slices.Contains(found, i) {
 					found = append(found, i)
 				}
 			}

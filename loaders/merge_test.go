@@ -138,3 +138,65 @@ func TestMergeATTACKIntoCurated(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeDecisions: a person's "same" merges what the rules find
+// ambiguous; "different" keeps apart what a rule would merge.
+func TestMergeDecisions(t *testing.T) {
+	base := graph.Batch{Entities: []graph.Entity{
+		entity("apt40", graph.ThreatActor, "APT40", nil),
+		entity("twin-a", graph.ThreatActor, "Twin A", []string{"Twins"}),
+		entity("twin-b", graph.ThreatActor, "Twin B", []string{"Twins"}),
+	}}
+	add := graph.Batch{Entities: []graph.Entity{
+		entity("twin", graph.ThreatActor, "Twins", nil),
+		entity("not-apt40", graph.ThreatActor, "Other", []string{"APT40"}),
+	}}
+	decisions, err := ParseDecisions([]byte(`
+same:
+  - {entity: twin-a, kind: THREAT_ACTOR, is: "name:twins", why: the report names Twin A}
+different:
+  - {entity: apt40, kind: THREAT_ACTOR, is: "id:not-apt40", why: another group reuses the name}
+`), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, rep := Merge(base, add); len(rep.Ambiguous) != 1 || rep.Merged[ruleAlias] != 1 {
+		t.Fatalf("without decisions: %+v", rep)
+	}
+	got, rep := Merge(base, add, decisions...)
+	if rep.Merged[ruleDecision] != 1 || len(rep.Ambiguous) != 0 || rep.Created[graph.ThreatActor] != 1 {
+		t.Errorf("with decisions: %+v", rep)
+	}
+	if a := find(got, "twin-a"); !slices.Contains(a.Aliases, "Twins") || !slices.Contains(a.Sources, "s-twin") {
+		t.Errorf("twin-a did not take twin: %+v", a)
+	}
+	if find(got, "not-apt40") == nil || slices.Contains(find(got, "apt40").Sources, "s-not-apt40") {
+		t.Errorf("not-apt40 was merged into apt40")
+	}
+}
+
+func TestParseDecisionsErrors(t *testing.T) {
+	_, err := ParseDecisions([]byte(`
+same:
+  - {entity: apt40, kind: THREAT_ACTOR, is: "name:Leviathan"}
+  - {entity: apt40, kind: ACTOR, is: "name:Leviathan", why: x}
+  - {entity: apt40, kind: THREAT_ACTOR, is: "Leviathan", why: x}
+  - {entity: Bad Id, kind: THREAT_ACTOR, is: "name:x", why: x}
+different:
+  - {entity: apt41, kind: THREAT_ACTOR, is: "id:x", why: y}
+  - {entity: apt41, kind: THREAT_ACTOR, is: "id:X", why: z}
+`), "d.yaml")
+	want := []string{"d.yaml:3: why is required", `d.yaml:4: unknown kind "ACTOR"`, `d.yaml:5: is "Leviathan" must be key:value`,
+		`d.yaml:6: entity "Bad Id" is not a valid id`, "d.yaml:9: the same decision is taken at d.yaml:8"}
+	for _, w := range want {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error %v\nlacks %q", err, w)
+		}
+	}
+	if _, err := ParseDecisions([]byte("same: [{entity: a, kind: COUNTRY, is: 'id:b', why: c, because: d}]"), "u.yaml"); err == nil || !strings.Contains(err.Error(), "because") {
+		t.Errorf("an unknown field: %v", err)
+	}
+	if _, err := Decisions(); err != nil {
+		t.Errorf("data/decisions.yaml: %v", err)
+	}
+}

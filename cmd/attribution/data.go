@@ -24,6 +24,10 @@ func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, erro
 	if err != nil {
 		return b, err
 	}
+	decisions, err := loaders.Decisions()
+	if err != nil {
+		return b, err
+	}
 	for _, d := range all {
 		if !slices.Contains(cfg.Data, d.ID) {
 			continue
@@ -34,7 +38,7 @@ func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, erro
 			return b, err
 		}
 		var mrep loaders.MergeReport
-		b, mrep = loaders.Merge(b, add)
+		b, mrep = loaders.Merge(b, add, decisions...)
 		fmt.Fprintf(out, "%s %s: %d entities, %d relations, %d sources read in %s; %s", d.Name, d.Version,
 			len(add.Entities), len(add.Relations), len(add.Sources), time.Since(start).Round(time.Millisecond), mrep.String())
 	}
@@ -44,7 +48,7 @@ func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, erro
 			return b, err
 		}
 		var mrep loaders.MergeReport
-		b, mrep = loaders.Merge(b, add)
+		b, mrep = loaders.Merge(b, add, decisions...)
 		fmt.Fprintf(out, "%s\n%s%s", file, rep.String(), mrep.String())
 	}
 	return b, nil
@@ -77,6 +81,10 @@ func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 	if cfg.Neo4j.URI == "" && !cfg.DryRun {
 		return fmt.Errorf("import writes into Neo4j (set NEO4J_URI); the embedded store takes files with serve -import, and -dry-run reports without writing")
 	}
+	decisions, err := loaders.Decisions()
+	if err != nil {
+		return err
+	}
 	var store graph.Store
 	base := graph.Batch{}
 	if cfg.Neo4j.URI != "" {
@@ -95,7 +103,7 @@ func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 		if err != nil {
 			return err
 		}
-		merged, mrep := loaders.Merge(base, add)
+		merged, mrep := loaders.Merge(base, add, decisions...)
 		fmt.Fprintf(stdout, "%s\n%s%s", file, rep.String(), mrep.String())
 		if store == nil || cfg.DryRun {
 			continue

@@ -25,7 +25,10 @@ type PathResult = { length: number; nodes: Entity[]; edges: (Relation & { from: 
 
 const LAYOUT_MS = 2500;
 const EXPAND_DEPTH = 2; // an expanded actor shows its campaigns and whom they targeted
-const GRAPH_LIMIT = 2000;
+// Enough for a depth-2 neighbourhood on the curated data; on the public record
+// (an actor uses a hundred techniques, each used by a hundred actors) it cuts
+// the hairball and keeps the response under the API's 20,000-object bound.
+const GRAPH_LIMIT = 300;
 
 class Explorer {
   state: State = fromQuery(location.search);
