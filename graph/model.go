@@ -30,7 +30,21 @@ type Entity struct {
 	End         PartialDate // when it ended, if it did
 	Attributes  []Attribute // sorted by key, keys unique
 	Sources     []string    // ids of the sources that support the entity
+	// Alternatives are values other datasets give for Description, Start or
+	// End, kept with their sources when a merge keeps the first dataset's.
+	Alternatives []Alternative
 }
+
+// Alternative is a value of one of an entity's fields that another dataset
+// gives: no dataset silently overwrites another's value.
+type Alternative struct {
+	Field   string   // "description", "start" or "end"
+	Value   string   // a date in ParseDate's form for start and end
+	Sources []string // ids; at least one
+}
+
+// AlternativeFields are the fields an Alternative may name.
+var AlternativeFields = []string{"description", "start", "end"}
 
 // Attr returns the value of the attribute key, or "".
 func (e *Entity) Attr(key string) string {

@@ -126,6 +126,21 @@ func (b *Batch) Validate(ex Existing) []Problem {
 		}
 		checkDates("entity", i, e.Start, e.End)
 		checkSources("entity", i, e.Sources)
+		for _, alt := range e.Alternatives {
+			switch alt.Field {
+			case "description":
+			case "start", "end":
+				if _, err := ParseDate(alt.Value); err != nil {
+					add("entity", i, "alternatives", "%s %q: %v", alt.Field, alt.Value, err)
+				}
+			default:
+				add("entity", i, "alternatives", "field %q cannot have alternatives (want one of %v)", alt.Field, AlternativeFields)
+			}
+			if strings.TrimSpace(alt.Value) == "" {
+				add("entity", i, "alternatives", "an alternative %s needs a value", alt.Field)
+			}
+			checkSources("entity", i, alt.Sources)
+		}
 	}
 	kindOf := func(id string) Kind {
 		if k, ok := kinds[id]; ok {
@@ -215,6 +230,16 @@ func (e *Entity) Normalize() {
 	sort.SliceStable(e.Attributes, func(i, j int) bool { return e.Attributes[i].Key < e.Attributes[j].Key })
 	e.Aliases = dedupe(e.Aliases, false)
 	e.Sources = dedupe(e.Sources, true)
+	if len(e.Alternatives) == 0 {
+		e.Alternatives = nil // one form: no alternatives is nil
+	} else {
+		alts := make([]Alternative, len(e.Alternatives))
+		for i, a := range e.Alternatives {
+			a.Sources = dedupe(a.Sources, true)
+			alts[i] = a
+		}
+		e.Alternatives = alts
+	}
 }
 
 // Normalize sorts a relation's sources.

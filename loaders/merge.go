@@ -172,11 +172,30 @@ func absorb(base, e graph.Entity) graph.Entity {
 			base.Attributes = append(base.Attributes, a)
 		}
 	}
-	if base.Description == "" {
-		base.Description = e.Description
+	// A value the base has is kept; another dataset's different value is
+	// kept too, as an alternative citing that dataset's record.
+	keep := func(field, value string) {
+		if value == "" || slices.ContainsFunc(base.Alternatives, func(a graph.Alternative) bool { return a.Field == field && a.Value == value }) {
+			return
+		}
+		base.Alternatives = append(base.Alternatives, graph.Alternative{Field: field, Value: value, Sources: slices.Clone(e.Sources)})
 	}
-	if base.Start.IsZero() && base.End.IsZero() {
+	switch {
+	case base.Description == "":
+		base.Description = e.Description
+	case e.Description != base.Description:
+		keep("description", e.Description)
+	}
+	switch {
+	case base.Start.IsZero() && base.End.IsZero():
 		base.Start, base.End = e.Start, e.End
+	default:
+		if !e.Start.IsZero() && e.Start != base.Start {
+			keep("start", e.Start.String())
+		}
+		if !e.End.IsZero() && e.End != base.End {
+			keep("end", e.End.String())
+		}
 	}
 	for _, s := range e.Sources {
 		if !slices.Contains(base.Sources, s) {
@@ -188,6 +207,7 @@ func absorb(base, e graph.Entity) graph.Entity {
 }
 
 func cloneEntity(e graph.Entity) graph.Entity {
+	e.Alternatives = slices.Clone(e.Alternatives)
 	e.Aliases = slices.Clone(e.Aliases)
 	e.Attributes = slices.Clone(e.Attributes)
 	e.Sources = slices.Clone(e.Sources)

@@ -59,6 +59,11 @@ func TestMergeRules(t *testing.T) {
 		!slices.Contains(apt40.Sources, "s-attack-g0065") || !slices.Contains(apt40.Sources, "s-apt40") {
 		t.Errorf("apt40 after the merge: %+v", apt40)
 	}
+	// The curated description is shown; ATT&CK's is kept, citing ATT&CK's record.
+	if alts := apt40.Alternatives; len(alts) != 1 || alts[0].Field != "description" || alts[0].Value != "ATT&CK words" ||
+		!slices.Equal(alts[0].Sources, []string{"s-attack-g0065"}) {
+		t.Errorf("apt40's alternatives: %+v", alts)
+	}
 	if find(got, "attack-g0065") != nil || find(got, "attack-s0021") != nil || find(got, "renamed") != nil {
 		t.Error("a merged entity is still there under its dataset id")
 	}

@@ -14,6 +14,7 @@ type types struct {
 	kind, direction *graphql.Enum
 	source          *graphql.Object
 	attribute       *graphql.Object
+	alternative     *graphql.Object
 	entity          *graphql.Interface
 	objects         map[graph.Kind]*graphql.Object
 	relation        *graphql.Object
@@ -100,6 +101,18 @@ func newTypes() *types {
 		Fields: graphql.Fields{
 			"key":   field(graphql.NewNonNull(graphql.String), "", func(a graph.Attribute) any { return a.Key }),
 			"value": field(graphql.NewNonNull(graphql.String), "", func(a graph.Attribute) any { return a.Value }),
+		},
+	})
+	t.alternative = graphql.NewObject(graphql.ObjectConfig{
+		Name: "AlternativeValue",
+		Description: "A value another dataset gives for an entity's description, start or end, with its sources. " +
+			"When datasets disagree the entity shows the first one's value (the curated data first) and keeps the others here.",
+		Fields: graphql.Fields{
+			"field": field(graphql.NewNonNull(graphql.String), `"description", "start" or "end".`, func(a graph.Alternative) any { return a.Field }),
+			"value": field(graphql.NewNonNull(graphql.String), "", func(a graph.Alternative) any { return a.Value }),
+			"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				return batcherFrom(p.Context).sourceList(p.Source.(graph.Alternative).Sources), nil
+			})},
 		},
 	})
 
@@ -241,6 +254,12 @@ func (t *types) entityFields() graphql.Fields {
 		"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
 			return batcherFrom(p.Context).sourceList(p.Source.(graph.Entity).Sources), nil
 		})},
+		"alternatives": field(nonNullList(t.alternative), "Values other datasets give for the description, start or end.", func(e graph.Entity) any {
+			if e.Alternatives == nil {
+				return []graph.Alternative{}
+			}
+			return e.Alternatives
+		}),
 		"relations": {
 			Type: nonNullList(t.relation),
 			Args: graphql.FieldConfigArgument{

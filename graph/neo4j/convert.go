@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -64,6 +65,15 @@ func entityProps(e graph.Entity) map[string]any {
 		keys, values = append(keys, a.Key), append(values, a.Value)
 	}
 	p["attrKeys"], p["attrValues"] = listProp(keys), listProp(values)
+	if len(e.Alternatives) > 0 {
+		// A property cannot hold a list of maps: the alternatives travel as
+		// JSON, read back by toEntity and never queried by Cypher.
+		raw, err := json.Marshal(e.Alternatives)
+		if err != nil {
+			panic(err) // strings only: cannot fail
+		}
+		p["alternatives"] = string(raw)
+	}
 	return p
 }
 
@@ -114,6 +124,9 @@ func toEntity(props map[string]any) graph.Entity {
 	keys, values := strs(props, "attrKeys"), strs(props, "attrValues")
 	for i := range keys {
 		e.Attributes = append(e.Attributes, graph.Attribute{Key: keys[i], Value: values[i]})
+	}
+	if raw := str(props, "alternatives"); raw != "" {
+		_ = json.Unmarshal([]byte(raw), &e.Alternatives) // written by entityProps
 	}
 	e.Normalize()
 	return e

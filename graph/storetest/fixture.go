@@ -19,7 +19,9 @@ func Fixture() graph.Batch {
 			{ID: "s-nodate", Title: "Undated note", Language: "en"},
 		},
 		Entities: []graph.Entity{
-			{ID: "actor-a", Kind: graph.ThreatActor, Name: "APT Alpha", Aliases: []string{"Zircon Panda", "Société Hack"}, Sources: []string{"s-old"}},
+			{ID: "actor-a", Kind: graph.ThreatActor, Name: "APT Alpha", Aliases: []string{"Zircon Panda", "Société Hack"}, Sources: []string{"s-old"},
+				Alternatives: []graph.Alternative{{Field: "description", Value: "Another dataset's \"words\"", Sources: []string{"s-new", "s-mid"}},
+					{Field: "start", Value: "2009-05", Sources: []string{"s-new"}}}},
 			{ID: "actor-b", Kind: graph.ThreatActor, Name: "Bravo Team", Sources: []string{"s-new"}},
 			{ID: "org-m", Kind: graph.Organization, Name: "Ministry of Mysteries", Attributes: []graph.Attribute{{Key: "orgType", Value: "AGENCY"}}, Sources: []string{"s-old"}},
 			{ID: "person-p", Kind: graph.Person, Name: "Élodie Durand", Sources: []string{"s-new"}},

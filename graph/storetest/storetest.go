@@ -117,6 +117,10 @@ func testEntities(t *testing.T, s graph.Store) {
 	a := got[1]
 	same(t, "aliases", a.Aliases, []string{"Zircon Panda", "Société Hack"})
 	same(t, "kind", a.Kind, graph.ThreatActor)
+	same(t, "alternatives, sources sorted", a.Alternatives, []graph.Alternative{
+		{Field: "description", Value: "Another dataset's \"words\"", Sources: []string{"s-mid", "s-new"}},
+		{Field: "start", Value: "2009-05", Sources: []string{"s-new"}}})
+	same(t, "no alternatives", got[0].Alternatives, []graph.Alternative(nil))
 	same(t, "attributes", got[0].Attributes, []graph.Attribute{{Key: "orgType", Value: "AGENCY"}})
 	c := must(s.Entities(ctx, []string{"camp"}))(t)[0]
 	same(t, "dates", []string{c.Start.String(), c.End.String()}, []string{"2011", "2018"})
