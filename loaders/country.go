@@ -30,7 +30,7 @@ var commonNames = map[string]string{
 	"SY": "Syria", "TW": "Taiwan", "TZ": "Tanzania", "US": "United States",
 	"VE": "Venezuela", "VN": "Vietnam", "CD": "Democratic Republic of the Congo",
 	"CG": "Republic of the Congo", "BN": "Brunei", "CV": "Cape Verde", "SZ": "Eswatini",
-	"TR": "Turkey", "VA": "Vatican City", "NL": "Netherlands",
+	"TR": "Turkey", "VA": "Vatican City", "NL": "Netherlands", "LY": "Libya",
 }
 
 // countryNames are spellings the library does not know, seen in the public
@@ -41,6 +41,9 @@ var countryNames = map[string]string{
 	"korea, democratic people's republic of": "KP",
 	"taiwan, province of china":              "TW", "russian federation": "RU",
 	"ivory coast": "CI", "côte d'ivoire": "CI", "kosovo": "XK",
+	// The library reads "Korea (Democratic People's Republic of)" as South Korea.
+	"korea (democratic people's republic of)": "KP", "korea (republic of)": "KR",
+	"people's republic of china": "CN",
 }
 
 // lookupCountry resolves a country name as a dataset writes it.

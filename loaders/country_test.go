@@ -16,6 +16,9 @@ func TestLookupCountry(t *testing.T) {
 		{"Viet Nam", "VN", "Vietnam"},
 		{"Palestine, State of", "PS", "Palestine"},
 		{"Norway", "NO", "Norway"},
+		{"Korea (Democratic People's Republic of)", "KP", "North Korea"},
+		{"Korea (Republic of)", "KR", "South Korea"},
+		{"Libya", "LY", "Libya"},
 	} {
 		c, ok := lookupCountry(tc.in)
 		if !ok || c.ISO2 != tc.iso2 || c.Name != tc.name {

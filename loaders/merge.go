@@ -54,6 +54,7 @@ type MergeReport struct {
 	Created   map[graph.Kind]int // entities added as new
 	Merged    map[string]int     // entities merged into a base entity, per rule
 	Ambiguous []string           // "Leviathan (THREAT_ACTOR): same name or alias matches apt40, apt41"
+	Renamed   []string           // added entities whose id the graph gives another thing, and their new id
 	// SourcesKept counts added sources whose id the base already had.
 	SourcesKept int
 }
@@ -71,9 +72,12 @@ func (r MergeReport) String() string {
 	for _, rule := range slices.Sorted(maps.Keys(r.Merged)) {
 		fmt.Fprintf(&b, "; %d by %s", r.Merged[rule], rule)
 	}
-	fmt.Fprintf(&b, "; %d ambiguous; %d sources already known\n", len(r.Ambiguous), r.SourcesKept)
+	fmt.Fprintf(&b, "; %d ambiguous; %d renamed; %d sources already known\n", len(r.Ambiguous), len(r.Renamed), r.SourcesKept)
 	for _, a := range r.Ambiguous {
 		fmt.Fprintf(&b, "  ambiguous: %s\n", a)
+	}
+	for _, a := range r.Renamed {
+		fmt.Fprintf(&b, "  renamed: %s\n", a)
 	}
 	return b.String()
 }
@@ -108,42 +112,83 @@ func Merge(base, add graph.Batch, decisions ...Decision) (graph.Batch, MergeRepo
 
 	// Only the base is matched against: two entities of one dataset are two
 	// things, whatever aliases they share; and a base entity takes at most
-	// one entity of the dataset.
-	rename := map[string]string{}
+	// one entity of the dataset. Decisions and identifiers are tried for
+	// every added entity before names are: an entity that only shares an
+	// alias cannot take the base entity another one names by its STIX id.
+	target := make([]int, len(add.Entities))
+	rules := make([]string, len(add.Entities))
+	ambiguous := make([]string, len(add.Entities))
+	apart := make([]map[int]bool, len(add.Entities))
 	taken := map[int]string{}
-	for _, e := range add.Entities {
-		target, rule, ambiguous := -1, "", ""
-		apart := map[int]bool{}
-		for i := range decisions {
-			d := &decisions[i]
+	claim := func(i, t int, rule string) {
+		e := add.Entities[i]
+		if by := taken[t]; by != "" {
+			ambiguous[i] = fmt.Sprintf("%s matches %s, which %s already merged into", rule, out.Entities[t].ID, by)
+			return
+		}
+		target[i], rules[i], taken[t] = t, rule, e.ID
+	}
+	for i, e := range add.Entities {
+		target[i] = -1
+		for j := range decisions {
+			d := &decisions[j]
 			if !d.applies(e) {
 				continue
 			}
 			if p, ok := position[d.Entity]; ok && out.Entities[p].Kind == d.Kind {
 				if d.Same {
-					target, rule = p, ruleDecision
+					claim(i, p, ruleDecision)
 				} else {
-					apart[p] = true
+					if apart[i] == nil {
+						apart[i] = map[int]bool{}
+					}
+					apart[i][p] = true
 				}
 			}
 		}
-		if target < 0 {
-			target, rule, ambiguous = index.match(e, apart)
+	}
+	for _, byName := range []bool{false, true} {
+		for i, e := range add.Entities {
+			if target[i] >= 0 || ambiguous[i] != "" {
+				continue
+			}
+			t, rule, why := index.matchRules(e, apart[i], byName)
+			switch {
+			case why != "":
+				ambiguous[i] = why
+			case t >= 0:
+				claim(i, t, rule)
+			}
 		}
-		if target >= 0 && taken[target] != "" {
-			ambiguous = fmt.Sprintf("%s matches %s, which %s already merged into", rule, out.Entities[target].ID, taken[target])
-		}
-		switch {
-		case ambiguous != "":
-			rep.Ambiguous = append(rep.Ambiguous, fmt.Sprintf("%s %s (%s): %s", e.ID, e.Name, e.Kind, ambiguous))
-		case target >= 0:
-			out.Entities[target] = absorb(out.Entities[target], e)
-			taken[target] = e.ID
-			rename[e.ID] = out.Entities[target].ID
-			rep.Merged[rule]++
+	}
+	rename := map[string]string{}
+	ids := make(map[string]bool, len(out.Entities)+len(add.Entities))
+	for _, e := range out.Entities {
+		ids[e.ID] = true
+	}
+	for i, e := range add.Entities {
+		if target[i] >= 0 {
+			out.Entities[target[i]] = absorb(out.Entities[target[i]], e)
+			rename[e.ID] = out.Entities[target[i]].ID
+			rep.Merged[rules[i]]++
 			continue
 		}
-		out.Entities = append(out.Entities, cloneEntity(e))
+		if ambiguous[i] != "" {
+			rep.Ambiguous = append(rep.Ambiguous, fmt.Sprintf("%s %s (%s): %s", e.ID, e.Name, e.Kind, ambiguous[i]))
+		}
+		e = cloneEntity(e)
+		if ids[e.ID] {
+			// Another thing already has this id: the new one gets the next free one.
+			id := e.ID
+			for n := 2; ids[id]; n++ {
+				id = fmt.Sprintf("%s-%d", e.ID, n)
+			}
+			rep.Renamed = append(rep.Renamed, fmt.Sprintf("%s (%s) is %s: the graph's %s is another thing", e.ID, e.Name, id, e.ID))
+			rename[e.ID] = id
+			e.ID = id
+		}
+		ids[e.ID] = true
+		out.Entities = append(out.Entities, e)
 		rep.Created[e.Kind]++
 	}
 	for _, r := range add.Relations {
@@ -253,6 +298,14 @@ func (ix *mergeIndex) add(i int, e graph.Entity) {
 // rule; -1 when none; or, when a rule finds several, why it is ambiguous.
 // Base entities in apart are never matched.
 func (ix *mergeIndex) match(e graph.Entity, apart map[int]bool) (int, string, string) {
+	if t, rule, why := ix.matchRules(e, apart, false); t >= 0 || why != "" {
+		return t, rule, why
+	}
+	return ix.matchRules(e, apart, true)
+}
+
+// matchRules is match by the identifier rules, or (byName) by the name rule alone.
+func (ix *mergeIndex) matchRules(e graph.Entity, apart map[int]bool, byName bool) (int, string, string) {
 	candidates := func(rule string, values []string) []int {
 		var found []int
 		for _, v := range values {
@@ -264,28 +317,26 @@ func (ix *mergeIndex) match(e graph.Entity, apart map[int]bool) (int, string, st
 		}
 		return found
 	}
-	rules := make([]struct {
+	type ruleValues struct {
 		rule   string
 		values []string
-	}, 0, len(externalIDKeys)+1)
-	for _, k := range externalIDKeys {
-		if v := e.Attr(k.key); v != "" {
-			rules = append(rules, struct {
-				rule   string
-				values []string
-			}{k.rule, []string{strings.ToLower(v)}})
+	}
+	var rules []ruleValues
+	if byName {
+		var labels []string
+		for _, label := range append([]string{e.Name}, e.Aliases...) {
+			if f := textmatch.Fold(label); f != "" {
+				labels = append(labels, f)
+			}
+		}
+		rules = append(rules, ruleValues{ruleAlias, labels})
+	} else {
+		for _, k := range externalIDKeys {
+			if v := e.Attr(k.key); v != "" {
+				rules = append(rules, ruleValues{k.rule, []string{strings.ToLower(v)}})
+			}
 		}
 	}
-	var labels []string
-	for _, label := range append([]string{e.Name}, e.Aliases...) {
-		if f := textmatch.Fold(label); f != "" {
-			labels = append(labels, f)
-		}
-	}
-	rules = append(rules, struct {
-		rule   string
-		values []string
-	}{ruleAlias, labels})
 	for _, r := range rules {
 		switch found := candidates(r.rule, r.values); len(found) {
 		case 0:

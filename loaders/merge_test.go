@@ -205,3 +205,34 @@ different:
 		t.Errorf("data/decisions.yaml: %v", err)
 	}
 }
+
+// TestMergeIdentifiersBeforeNames: an entity that only shares an alias does
+// not take the base entity a later one names by its STIX id; an added
+// entity whose id the base gives another thing gets a new id.
+func TestMergeIdentifiersBeforeNames(t *testing.T) {
+	base := graph.Batch{Entities: []graph.Entity{
+		entity("oilrig", graph.ThreatActor, "OilRig", []string{"Chrysene"}, "stix_id", "intrusion-set--1"),
+		entity("misp-other", graph.ThreatActor, "Something else", nil),
+	}}
+	add := graph.Batch{
+		Entities: []graph.Entity{
+			entity("misp-chrysene", graph.ThreatActor, "CHRYSENE", nil),
+			entity("misp-oilrig", graph.ThreatActor, "OilRig group", nil, "stix_id", "intrusion-set--1"),
+			entity("misp-other", graph.ThreatActor, "Unrelated", nil),
+		},
+		Relations: []graph.Relation{{ID: "r", Type: "RELATED_TO", From: "misp-other", To: "misp-chrysene", Sources: []string{"s"}}},
+	}
+	got, rep := Merge(base, add)
+	if o := find(got, "oilrig"); !slices.Contains(o.Sources, "s-misp-oilrig") || slices.Contains(o.Sources, "s-misp-chrysene") {
+		t.Errorf("oilrig took the wrong entity: %+v", o)
+	}
+	if len(rep.Ambiguous) != 1 || !strings.Contains(rep.Ambiguous[0], "misp-chrysene") {
+		t.Errorf("ambiguous: %v", rep.Ambiguous)
+	}
+	if e := find(got, "misp-other-2"); e == nil || e.Name != "Unrelated" || find(got, "misp-other").Name != "Something else" {
+		t.Errorf("the clashing id was not renamed: %+v", rep.Renamed)
+	}
+	if r := got.Relations[0]; r.From != "misp-other-2" || r.To != "misp-chrysene" {
+		t.Errorf("relation not rewritten: %+v", r)
+	}
+}

@@ -157,6 +157,7 @@ const (
 	mispRelJoined     = "joined the entry to a Base actor (its stix_id)"
 	mispRelJoinedBy   = "joined, the one of several Base actors with the entry's name"
 	mispRelNotChosen  = "named a Base actor, but the entry joined another"
+	mispRelTaken      = "named a Base actor another entry with its name joined"
 	mispRelAmbiguous  = "named a Base actor, ambiguous: not joined"
 	mispRelRelation   = "became a relation to a Base entity"
 	mispRelGalaxy     = "named another entry of the galaxy"
