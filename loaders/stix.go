@@ -185,6 +185,29 @@ type stixObject struct {
 	StopTime           string          `json:"stop_time"`
 	Confidence         json.Number     `json:"confidence"`
 	ExternalReferences []stixReference `json:"external_references"`
+	// Extensions is read only for the attribution extension (see attribution).
+	Extensions json.RawMessage `json:"extensions"`
+	rawAttributionProps
+}
+
+// rawAttributionProps are the top-level properties of the attribution
+// extension's own object types, kept raw so that they can fail no other
+// object: they are decoded only on objects that declare the extension.
+type rawAttributionProps struct {
+	BundleIdentity json.RawMessage `json:"bundle_identity,omitempty"`
+	AttributionID  json.RawMessage `json:"attribution_id,omitempty"`
+	Kind           json.RawMessage `json:"kind,omitempty"`
+	RelationType   json.RawMessage `json:"relation_type,omitempty"`
+	Role           json.RawMessage `json:"role,omitempty"`
+	Start          json.RawMessage `json:"start,omitempty"`
+	End            json.RawMessage `json:"end,omitempty"`
+	Attributes     json.RawMessage `json:"attributes,omitempty"`
+	Sources        json.RawMessage `json:"sources,omitempty"`
+	Alternatives   json.RawMessage `json:"alternatives,omitempty"`
+	Publisher      json.RawMessage `json:"publisher,omitempty"`
+	URL            json.RawMessage `json:"url,omitempty"`
+	Published      json.RawMessage `json:"published,omitempty"`
+	Language       json.RawMessage `json:"language,omitempty"`
 }
 
 type stixReference struct {
@@ -230,6 +253,7 @@ type pendingRelationship struct {
 	start, stop, description string
 	confidence               *int
 	refs                     []stixReference
+	ext                      *attributionProps // the attribution extension's, if it has them
 }
 
 // candidate is a source, with what decides between two that share an id.
@@ -556,7 +580,7 @@ func isUUID(s string) bool {
 // wanted reports whether objects of type t may become entities or relations
 // (so that their properties must have the types STIX gives them).
 func (x *stixReader) wanted(t string) bool {
-	if t == "relationship" {
+	if t == "relationship" || strings.HasPrefix(t, stixExtensionPrefix) {
 		return true
 	}
 	row, ok := stixTypes[t]
@@ -593,9 +617,16 @@ func (x *stixReader) object(o *stixObject, at where) {
 		x.problem(at, "no spec_version: STIX 2.1 requires \"2.1\" on every object but cyber-observables (is this STIX 2.0?)")
 		return
 	}
+	ext, ok := x.attribution(o, at)
+	if !ok {
+		return
+	}
 	if o.Type == "relationship" {
 		x.byObject[o.ID] = stixRelationship
-		x.relationship(o, at)
+		x.relationship(o, at, ext)
+		return
+	}
+	if ext != nil && x.extObject(o, ext, at) {
 		return
 	}
 	switch {
@@ -962,11 +993,14 @@ func parseCitationDate(s string) graph.PartialDate {
 }
 
 // relationship keeps a relationship until every object is known.
-func (x *stixReader) relationship(o *stixObject, at where) {
+func (x *stixReader) relationship(o *stixObject, at where, ext *attributionProps) {
 	p := pendingRelationship{
 		at: at, typ: o.RelationshipType, from: o.SourceRef, to: o.TargetRef, created: o.Created,
 		start: o.StartTime, stop: o.StopTime, description: strings.TrimSpace(o.Description),
-		refs: o.ExternalReferences,
+		refs: o.ExternalReferences, ext: ext,
+	}
+	if ext != nil { // exactly as written: the extension's sources, not the references
+		p.description, p.refs = o.Description, nil
 	}
 	switch {
 	case o.Revoked:
@@ -1004,6 +1038,10 @@ func (x *stixReader) resolve() {
 		}
 		if p.skip != "" {
 			x.skip(p.skip)
+			continue
+		}
+		if p.ext != nil {
+			x.extRelation(p, from, to)
 			continue
 		}
 		row, ok := stixRelations[p.typ]
@@ -1103,4 +1141,171 @@ func (x *stixReader) batch() graph.Batch {
 	sort.Slice(b.Entities, func(i, j int) bool { return b.Entities[i].ID < b.Entities[j].ID })
 	sort.Slice(b.Relations, func(i, j int) bool { return b.Relations[i].ID < b.Relations[j].ID })
 	return b
+}
+
+// The attribution extension (docs/stix-extension.md): objects that carry it
+// come back exactly as WriteSTIX wrote them, with the graph's own ids,
+// kinds, dates at their precision, attributes and sources. Besides those,
+// each cites the dataset; the external references and created dates are
+// not read (they repeat the sources for STIX's sake, and say when the
+// export was made).
+
+// attribution returns the attribution extension's properties of an object,
+// or nil when it does not use the extension; ok is false when it uses it
+// wrongly (a problem is then reported).
+func (x *stixReader) attribution(o *stixObject, at where) (p *attributionProps, ok bool) {
+	if len(o.Extensions) == 0 {
+		return nil, true
+	}
+	var exts map[string]json.RawMessage
+	if json.Unmarshal(o.Extensions, &exts) != nil {
+		return nil, true // not an object: not this importer's to judge
+	}
+	raw, used := exts[stixExtensionID]
+	if !used {
+		return nil, true
+	}
+	bad := func(err error) (*attributionProps, bool) {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			x.problem(at, "the attribution extension's %s is %s, not %s", typeErr.Field, typeErr.Value, typeErr.Type)
+		} else {
+			x.problem(at, "the attribution extension: %v", err)
+		}
+		return nil, false
+	}
+	p = &attributionProps{}
+	if err := json.Unmarshal(raw, p); err != nil {
+		return bad(err)
+	}
+	own := strings.HasPrefix(o.Type, stixExtensionPrefix)
+	switch {
+	case p.ExtensionType == "new-sdo" && own:
+		// The properties are the object's own.
+		top, err := json.Marshal(o.rawAttributionProps)
+		if err == nil {
+			p = &attributionProps{}
+			err = json.Unmarshal(top, p)
+		}
+		if err != nil {
+			return bad(err)
+		}
+		p.Aliases = nil // an object of the extension's types has its own aliases
+		return p, true
+	case p.ExtensionType == "property-extension" && !own:
+		return p, true
+	}
+	x.problem(at, "the attribution extension's extension_type is %q on an object of type %s (want new-sdo on the extension's own types, property-extension on STIX's)", p.ExtensionType, o.Type)
+	return nil, false
+}
+
+// extObject imports an object with the attribution extension, and reports
+// whether it did (objects of types the graph skips are left to object).
+func (x *stixReader) extObject(o *stixObject, p *attributionProps, at where) bool {
+	switch {
+	case p.BundleIdentity:
+		x.skip(skipBundleIdentity)
+	case o.Type == stixSourceType:
+		x.extSource(o, p, at)
+	case !strings.HasPrefix(o.Type, stixExtensionPrefix) && (stixTypes[o.Type].Kind == "" && stixTypes[o.Type].By == ""):
+		return false
+	case o.Revoked:
+		x.skip(skipRevoked)
+	default:
+		x.extEntity(o, p, at)
+	}
+	return true
+}
+
+// extDate reads a date of the extension ("2021", "2021-07", "2021-07-19").
+func (x *stixReader) extDate(s, prop string, at where) (graph.PartialDate, bool) {
+	d, err := graph.ParseDate(s)
+	if err != nil {
+		x.problem(at, "the attribution extension's %s: %v", prop, err)
+		return graph.PartialDate{}, false
+	}
+	return d, true
+}
+
+// cites makes the claim's sources: the extension's, and the dataset.
+func (x *stixReader) cites(ids []string) []string {
+	x.add(&candidate{origin: sourceDataset, src: x.dataset.source()})
+	return append(slices.Clone(ids), x.dataset.id)
+}
+
+func (x *stixReader) extSource(o *stixObject, p *attributionProps, at where) {
+	if _, ok := x.created(o.Created, at); !ok {
+		return
+	}
+	published, ok := x.extDate(p.Published, "published", at)
+	if !ok {
+		return
+	}
+	s := graph.Source{ID: p.AttributionID, Title: o.Name, Publisher: p.Publisher, URL: p.URL,
+		Published: published, Language: p.Language}
+	switch old, dup := x.sources[s.ID]; {
+	case s.ID == x.dataset.id:
+		x.problem(at, "the bundle has a source %q, the id the dataset is imported as: give the dataset another id (DatasetOptions.ID)", s.ID)
+		return
+	case dup && old.origin == sourceBundle:
+		x.problem(at, "duplicate source id %q: the bundle holds two x-attribution-source objects with it", s.ID)
+		return
+	}
+	x.add(&candidate{src: s, origin: sourceBundle, rank: -1})
+}
+
+func (x *stixReader) extEntity(o *stixObject, p *attributionProps, at where) {
+	if _, ok := x.created(o.Created, at); !ok {
+		return
+	}
+	e := graph.Entity{ID: p.AttributionID, Kind: graph.Kind(p.Kind), Name: o.Name, Description: o.Description,
+		Aliases: append(slices.Clone(o.Aliases), p.Aliases...)}
+	var okStart, okEnd bool
+	e.Start, okStart = x.extDate(p.Start, "start", at)
+	e.End, okEnd = x.extDate(p.End, "end", at)
+	if !okStart || !okEnd {
+		return
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.Attributes)) {
+		e.Attributes = append(e.Attributes, graph.Attribute{Key: k, Value: p.Attributes[k]})
+	}
+	for _, a := range p.Alternatives {
+		e.Alternatives = append(e.Alternatives, graph.Alternative{Field: a.Field, Value: a.Value, Sources: x.cites(a.Sources)})
+	}
+	if prev, dup := x.byEntityID[e.ID]; dup {
+		x.problem(at, "entity id %q is already the id of %s", e.ID, prev)
+		return
+	}
+	e.Sources = x.cites(p.Sources)
+	e.Normalize()
+	x.byObject[o.ID] = int32(len(x.entities))
+	x.byEntityID[e.ID] = at
+	x.entities = append(x.entities, e)
+	x.entityAt = append(x.entityAt, at)
+	x.pageOf = append(x.pageOf, "")
+}
+
+// extRelation makes the relation of a relationship with the extension. Its
+// type and ends are checked with the rest of the batch.
+func (x *stixReader) extRelation(p *pendingRelationship, from, to int32) {
+	if from < 0 || to < 0 {
+		x.skip(skipRelEndSkipped)
+		return
+	}
+	if _, ok := x.created(p.created, p.at); !ok {
+		return
+	}
+	start, okStart := x.extDate(p.ext.Start, "start", p.at)
+	end, okEnd := x.extDate(p.ext.End, "end", p.at)
+	if !okStart || !okEnd {
+		return
+	}
+	r := graph.Relation{ID: p.ext.AttributionID, Type: p.ext.RelationType, Role: p.ext.Role,
+		From: x.entities[from].ID, To: x.entities[to].ID, Start: start, End: end,
+		Confidence: p.confidence, Description: p.description, Sources: x.cites(p.ext.Sources)}
+	r.Normalize()
+	x.relations = append(x.relations, r)
+	x.relationAt = append(x.relationAt, p.at)
+	bump(&x.report.Relations, r.Type)
+	p.description = ""
 }

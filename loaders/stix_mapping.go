@@ -179,3 +179,89 @@ var months = map[string]int{
 	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
 	"sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+
+// The export (stixexport.go) and the attribution extension: the inverse of
+// the tables above, and what STIX has no place for. docs/stix-extension.md
+// describes it; stix_extension.json is its JSON schema.
+
+// The attribution extension. Its id and version name version 1 of the
+// schema; an incompatible change gets a new id.
+const (
+	stixExtensionID      = "extension-definition--20003888-b6a0-5778-89b7-9972da5194d7" // UUIDv5 of "extension-definition/1" in stixNamespace
+	stixExtensionVersion = "1.0.0"
+	stixExtensionSchema  = "https://raw.githubusercontent.com/attribution-explorer/attribution/main/loaders/stix_extension.json"
+	stixExtensionCreated = "2026-11-25T00:00:00.000Z" // created and modified of the definition and its author
+	// stixExtensionPrefix starts the extension's object types: x-attribution-source,
+	// and x-attribution-<kind> ("x-attribution-ip-category") for entities.
+	stixExtensionPrefix = "x-attribution-"
+	stixSourceType      = stixExtensionPrefix + "source"
+	// stixProject is the identity that wrote the extension, and by default the
+	// bundle's producer.
+	stixProject   = "Attribution Explorer"
+	stixProjectID = "identity--ff2e89cc-8295-56ce-b8b7-5849d9817e10" // UUIDv5 of "identity/Attribution Explorer"
+)
+
+// stixNamespace is the UUIDv5 namespace of the ids WriteSTIX makes: the
+// UUIDv5 of the project's URL in the URL namespace of RFC 9562.
+const stixNamespace = "9b6ae72a-aefa-53db-ba56-cf55794ffa55"
+
+// stixExportTypes: kind -> the STIX object types that can hold an entity of
+// that kind, the default first. An entity whose stix_id attribute is an id
+// of one of them keeps it (ATT&CK's tools stay tools). Kinds not listed,
+// and entities their type cannot hold (a country without an ISO 3166-1
+// code), are written as the extension's x-attribution-<kind>.
+var stixExportTypes = map[graph.Kind][]string{
+	graph.ThreatActor:   {"intrusion-set", "threat-actor"},
+	graph.Campaign:      {"campaign"},
+	graph.Malware:       {"malware", "tool"},
+	graph.Technique:     {"attack-pattern"},
+	graph.Vulnerability: {"vulnerability"},
+	graph.Organization:  {"identity"},
+	graph.Person:        {"identity"},
+	graph.Sector:        {"identity"},
+	graph.Country:       {"location"},
+}
+
+// stixExportClasses: the identity_class of the kinds written as identities
+// (the inverse of stixIdentityClasses).
+var stixExportClasses = map[graph.Kind]string{
+	graph.Organization: "organization",
+	graph.Person:       "individual",
+	graph.Sector:       "class",
+}
+
+// stixAliasTypes are the STIX types with an aliases property; the others
+// carry an entity's aliases in the extension.
+var stixAliasTypes = map[string]bool{
+	"intrusion-set": true, "threat-actor": true, "campaign": true,
+	"malware": true, "tool": true, "attack-pattern": true,
+}
+
+// stixExportRelations: relation type -> relationship_type, where STIX has
+// a type that means the same (the importer's stixRelations reads them back).
+// Other types are written lower-case with dashes: OPERATES_FOR is
+// "operates-for" (USES, ATTRIBUTED_TO and RELATED_TO are then STIX's own).
+var stixExportRelations = map[string]string{
+	"TARGETED":   "targets",
+	"EXPLOITED":  "exploits",
+	"LOCATED_IN": "located-at",
+}
+
+// stixSectors are STIX 2.1's industry-sector-ov values: a SECTOR whose
+// name or alias is one of them (case and spaces aside) says so in sectors.
+var stixSectors = map[string]bool{
+	"agriculture": true, "aerospace": true, "automotive": true, "chemical": true, "commercial": true,
+	"communications": true, "construction": true, "defense": true, "education": true, "energy": true,
+	"entertainment": true, "financial-services": true, "government": true, "emergency-services": true,
+	"government-local": true, "government-national": true, "government-public-services": true,
+	"government-regional": true, "healthcare": true, "hospitality-leisure": true, "infrastructure": true,
+	"dams": true, "nuclear": true, "water": true, "insurance": true, "manufacturing": true, "mining": true,
+	"non-profit": true, "pharmaceuticals": true, "retail": true, "technology": true,
+	"telecommunications": true, "transportation": true, "utilities": true,
+}
+
+// Reasons and origins the import of the extension adds to the report.
+const (
+	skipBundleIdentity = "identity of the bundle's producer (attribution extension)"
+	sourceBundle       = "sources of the bundle (attribution extension)"
+)
