@@ -18,6 +18,12 @@ const Dir = "curated"
 //go:embed decisions.yaml
 var Decisions []byte
 
+// Mappings holds the declarative mappings of tabular datasets
+// (mappings/*.yaml; see mappings/README.md).
+//
+//go:embed mappings/*.yaml
+var Mappings embed.FS
+
 // Public holds the public datasets served beside the curated data:
 // public/manifest.json lists them, with their origin, licence and sha256.
 //

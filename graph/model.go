@@ -13,6 +13,20 @@ type Source struct {
 	Language  string // BCP 47: "en", "fr"
 }
 
+// Dataset is a published collection of claims merged into the graph (MITRE
+// ATT&CK, the MISP galaxy, EuRepoC). It is also a source, of the same id,
+// that every claim taken from it cites; sources of its records have ids
+// that start with its id and a dot, or are cited beside it.
+type Dataset struct {
+	ID        string // the id of its source: "mitre-attack-enterprise-18.1"
+	Name      string
+	Version   string
+	Publisher string
+	URL       string
+	Published PartialDate
+	Licence   string
+}
+
 // Attribute is a kind-specific fact with no field of its own (ISO code, court ...).
 type Attribute struct {
 	Key   string

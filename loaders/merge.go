@@ -55,6 +55,7 @@ type MergeReport struct {
 	Merged    map[string]int     // entities merged into a base entity, per rule
 	Ambiguous []string           // "Leviathan (THREAT_ACTOR): same name or alias matches apt40, apt41"
 	Renamed   []string           // added entities whose id the graph gives another thing, and their new id
+	Combined  []string           // base entities several added entities merged into: "attack-g0059 took misp-apt35, misp-charming-kitten"
 	// SourcesKept counts added sources whose id the base already had.
 	SourcesKept int
 }
@@ -72,12 +73,16 @@ func (r MergeReport) String() string {
 	for _, rule := range slices.Sorted(maps.Keys(r.Merged)) {
 		fmt.Fprintf(&b, "; %d by %s", r.Merged[rule], rule)
 	}
-	fmt.Fprintf(&b, "; %d ambiguous; %d renamed; %d sources already known\n", len(r.Ambiguous), len(r.Renamed), r.SourcesKept)
+	fmt.Fprintf(&b, "; %d ambiguous; %d renamed; %d base entities took several; %d sources already known\n",
+		len(r.Ambiguous), len(r.Renamed), len(r.Combined), r.SourcesKept)
 	for _, a := range r.Ambiguous {
 		fmt.Fprintf(&b, "  ambiguous: %s\n", a)
 	}
 	for _, a := range r.Renamed {
 		fmt.Fprintf(&b, "  renamed: %s\n", a)
+	}
+	for _, a := range r.Combined {
+		fmt.Fprintf(&b, "  several: %s\n", a)
 	}
 	return b.String()
 }
@@ -110,23 +115,20 @@ func Merge(base, add graph.Batch, decisions ...Decision) (graph.Batch, MergeRepo
 		out.Sources = append(out.Sources, s)
 	}
 
-	// Only the base is matched against: two entities of one dataset are two
-	// things, whatever aliases they share; and a base entity takes at most
-	// one entity of the dataset. Decisions and identifiers are tried for
-	// every added entity before names are: an entity that only shares an
-	// alias cannot take the base entity another one names by its STIX id.
+	// Only the base is matched against: two entities of one dataset are
+	// never merged for what they share with each other. Several may merge
+	// into one base entity (MISP keeps "APT35" and "Charming Kitten" apart,
+	// ATT&CK says they are one group): the report lists them, and a
+	// "different" decision keeps one out. Decisions and identifiers are
+	// tried for every added entity before names are.
 	target := make([]int, len(add.Entities))
 	rules := make([]string, len(add.Entities))
 	ambiguous := make([]string, len(add.Entities))
 	apart := make([]map[int]bool, len(add.Entities))
-	taken := map[int]string{}
+	takenBy := map[int][]string{}
 	claim := func(i, t int, rule string) {
-		e := add.Entities[i]
-		if by := taken[t]; by != "" {
-			ambiguous[i] = fmt.Sprintf("%s matches %s, which %s already merged into", rule, out.Entities[t].ID, by)
-			return
-		}
-		target[i], rules[i], taken[t] = t, rule, e.ID
+		target[i], rules[i] = t, rule
+		takenBy[t] = append(takenBy[t], add.Entities[i].ID)
 	}
 	for i, e := range add.Entities {
 		target[i] = -1
@@ -161,6 +163,12 @@ func Merge(base, add graph.Batch, decisions ...Decision) (graph.Batch, MergeRepo
 			}
 		}
 	}
+	for t, by := range takenBy {
+		if len(by) > 1 {
+			rep.Combined = append(rep.Combined, fmt.Sprintf("%s took %s", out.Entities[t].ID, strings.Join(by, ", ")))
+		}
+	}
+	slices.Sort(rep.Combined)
 	rename := map[string]string{}
 	ids := make(map[string]bool, len(out.Entities)+len(add.Entities))
 	for _, e := range out.Entities {

@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"slices"
+	"time"
 
 	"github.com/attribution-explorer/attribution/data"
 	"github.com/attribution-explorer/attribution/graph"
@@ -19,9 +21,10 @@ type Dataset struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Version     string `json:"version"`
-	Format      string `json:"format"` // "stix"
-	File        string `json:"file"`   // gzip-compressed, in data/public
-	SHA256      string `json:"sha256"` // of the uncompressed file
+	Format      string `json:"format"`            // one of Formats
+	File        string `json:"file"`              // gzip-compressed, in data/public
+	Mapping     string `json:"mapping,omitempty"` // a table's mapping, in data/mappings
+	SHA256      string `json:"sha256"`            // of the uncompressed file
 	Origin      string `json:"origin"`
 	URL         string `json:"url"`
 	Publisher   string `json:"publisher"`
@@ -29,6 +32,13 @@ type Dataset struct {
 	Licence     string `json:"licence"`
 	LicenceFile string `json:"licenceFile"`
 	Language    string `json:"language"`
+}
+
+// Graph is the dataset as the graph knows it.
+func (d Dataset) Graph() graph.Dataset {
+	published, _ := graph.ParseDate(d.Published) // checked by ReadPublic and the manifest test
+	return graph.Dataset{ID: d.ID, Name: d.Name, Version: d.Version, Publisher: d.Publisher,
+		URL: d.URL, Published: published, Licence: d.Licence}
 }
 
 // PublicDatasets lists the public datasets built into the binary.
@@ -44,17 +54,27 @@ func PublicDatasets() ([]Dataset, error) {
 	return ds, nil
 }
 
-// ReadPublic reads one public dataset, checking its sha256.
-func ReadPublic(d Dataset) (graph.Batch, STIXReport, error) {
-	fail := func(err error) (graph.Batch, STIXReport, error) {
-		return graph.Batch{}, STIXReport{}, fmt.Errorf("data/public/%s: %w", d.File, err)
-	}
-	if d.Format != "stix" {
-		return fail(fmt.Errorf("format %q: only stix is read so far", d.Format))
+// ReadPublic reads one public dataset, checking its sha256; base is the
+// graph it will be merged into (see Read).
+func ReadPublic(d Dataset, base []graph.Entity) (graph.Batch, Report, error) {
+	fail := func(err error) (graph.Batch, Report, error) {
+		return graph.Batch{}, nil, fmt.Errorf("data/public/%s: %w", d.File, err)
 	}
 	published, err := graph.ParseDate(d.Published)
 	if err != nil {
 		return fail(err)
+	}
+	in := Input{Format: d.Format, Dataset: DatasetOptions{ID: d.ID, Title: d.Name, Version: d.Version,
+		Publisher: d.Publisher, URL: d.URL, Published: published, Licence: d.Licence, Language: d.Language}}
+	if d.Mapping != "" {
+		name := path.Join("mappings", d.Mapping)
+		raw, err := fs.ReadFile(data.Mappings, name)
+		if err != nil {
+			return fail(err)
+		}
+		if in.Mapping, err = ParseTableMapping(raw, "data/"+name); err != nil {
+			return fail(err)
+		}
 	}
 	f, err := data.Public.Open(path.Join("public", d.File))
 	if err != nil {
@@ -66,12 +86,11 @@ func ReadPublic(d Dataset) (graph.Batch, STIXReport, error) {
 		return fail(err)
 	}
 	h := sha256.New()
-	b, rep, err := ReadSTIX(io.TeeReader(z, h), STIXOptions{DatasetOptions: DatasetOptions{ID: d.ID, Title: d.Name, Version: d.Version,
-		Publisher: d.Publisher, URL: d.URL, Published: published, Licence: d.Licence, Language: d.Language}})
+	b, rep, err := Read(io.TeeReader(z, h), in, base)
 	if err != nil {
 		return fail(err)
 	}
-	// The reader stops at the bundle's end: hash what follows too.
+	// A reader may stop at the end of what it reads: hash what follows too.
 	if _, err := io.Copy(h, z); err != nil {
 		return fail(err)
 	}
@@ -79,4 +98,33 @@ func ReadPublic(d Dataset) (graph.Batch, STIXReport, error) {
 		return fail(fmt.Errorf("sha256 %s, the manifest says %s: the file is not the one it describes", got, d.SHA256))
 	}
 	return b, rep, nil
+}
+
+// AddPublic merges into b the public datasets ids names, in the manifest's
+// order, with the decisions of data/decisions.yaml, and writes to out what
+// each brought.
+func AddPublic(b graph.Batch, ids []string, out io.Writer) (graph.Batch, error) {
+	all, err := PublicDatasets()
+	if err != nil {
+		return b, err
+	}
+	decisions, err := Decisions()
+	if err != nil {
+		return b, err
+	}
+	for _, d := range all {
+		if !slices.Contains(ids, d.ID) {
+			continue
+		}
+		start := time.Now()
+		add, rep, err := ReadPublic(d, b.Entities)
+		if err != nil {
+			return b, err
+		}
+		var mrep MergeReport
+		b, mrep = Merge(b, add, decisions...)
+		fmt.Fprintf(out, "%s %s: %d entities, %d relations, %d sources read in %s\n%s%s", d.Name, d.Version,
+			len(add.Entities), len(add.Relations), len(add.Sources), time.Since(start).Round(time.Millisecond), rep.String(), mrep.String())
+	}
+	return b, nil
 }

@@ -6,6 +6,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/graphql-go/graphql"
@@ -41,8 +42,9 @@ type pageInfo struct {
 	end     string
 }
 
-// New builds the schema over store.
-func New(store graph.Store) (*Schema, error) {
+// New builds the schema over store; datasets are those the store may hold
+// claims of (Query.datasets lists those it does).
+func New(store graph.Store, datasets ...graph.Dataset) (*Schema, error) {
 	t := newTypes()
 	pageInfoType := graphql.NewObject(graphql.ObjectConfig{Name: "PageInfo", Fields: graphql.Fields{
 		"hasNextPage": field(graphql.NewNonNull(graphql.Boolean), "", func(p pageInfo) any { return p.hasNext }),
@@ -119,6 +121,15 @@ func New(store graph.Store) (*Schema, error) {
 			"toKinds":   field(nonNullList(t.kind), "Kinds it may end at; all when empty.", func(r graph.RelationType) any { return kindStrings(r.To) }),
 		},
 	})
+	dataset := graphql.NewObject(graphql.ObjectConfig{Name: "Dataset", Description: "A public dataset merged into the graph; also a source.", Fields: graphql.Fields{
+		"id":        field(graphql.NewNonNull(graphql.ID), "The id of its source.", func(d graph.Dataset) any { return d.ID }),
+		"name":      field(graphql.NewNonNull(graphql.String), "", func(d graph.Dataset) any { return d.Name }),
+		"version":   field(graphql.String, "", func(d graph.Dataset) any { return optional(d.Version) }),
+		"publisher": field(graphql.String, "", func(d graph.Dataset) any { return optional(d.Publisher) }),
+		"url":       field(graphql.String, "", func(d graph.Dataset) any { return optional(d.URL) }),
+		"published": field(partialDate, "", func(d graph.Dataset) any { return d.Published }),
+		"licence":   field(graphql.String, "", func(d graph.Dataset) any { return optional(d.Licence) }),
+	}})
 	stats := graphql.NewObject(graphql.ObjectConfig{Name: "Stats", Description: "How much the graph holds.", Fields: graphql.Fields{
 		"entities":  field(graphql.NewNonNull(graphql.Int), "", func(c graph.Counts) any { return c.Entities }),
 		"relations": field(graphql.NewNonNull(graphql.Int), "", func(c graph.Counts) any { return c.Relations }),
@@ -165,6 +176,25 @@ func New(store graph.Store) (*Schema, error) {
 		"stats": {Type: graphql.NewNonNull(stats), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
 			return store.Counts(p.Context)
 		})},
+		"datasets": {Type: nonNullList(dataset), Description: "The public datasets the graph holds claims of. A claim comes from a dataset " +
+			"when it cites the dataset's source (same id) or one whose id starts with the dataset's id and a dot; claims citing none come from the curated data.",
+			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				ids := make([]string, len(datasets))
+				for i, d := range datasets {
+					ids[i] = d.ID
+				}
+				held, err := store.Sources(p.Context, ids)
+				if err != nil {
+					return nil, err
+				}
+				out := []graph.Dataset{}
+				for _, d := range datasets {
+					if slices.ContainsFunc(held, func(s graph.Source) bool { return s.ID == d.ID }) {
+						out = append(out, d)
+					}
+				}
+				return out, nil
+			})},
 	}})
 
 	var objects []graphql.Type

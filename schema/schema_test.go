@@ -186,3 +186,20 @@ func typeString(t ast.Type) string {
 	}
 	return "?"
 }
+
+// TestDatasets: Query.datasets lists the datasets whose source the store holds.
+func TestDatasets(t *testing.T) {
+	s := curated(t)
+	// doj-2021-07-19 is a curated source: pretend it is a dataset's.
+	sc, err := schema.New(s, graph.Dataset{ID: "doj-2021-07-19", Name: "Held", Version: "1", Published: graph.MustDate("2021-07"), Licence: "CC0-1.0"},
+		graph.Dataset{ID: "not-held", Name: "Absent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := query(t, sc, `{ datasets { id name version publisher url published licence } }`, nil)
+	raw, _ := json.Marshal(got)
+	want := `{"datasets":[{"id":"doj-2021-07-19","licence":"CC0-1.0","name":"Held","published":"2021-07","publisher":null,"url":null,"version":"1"}]}`
+	if string(raw) != want {
+		t.Errorf("datasets:\n got %s\nwant %s", raw, want)
+	}
+}

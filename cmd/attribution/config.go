@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/neo4j"
 	"github.com/attribution-explorer/attribution/loaders"
 )
@@ -21,8 +22,13 @@ type Config struct {
 	LoadIfEmpty bool         // serve: load the curated data first into an empty store
 	DataDir     string       // load, check: curated YAML on disk; "": the copy built into the binary
 	Data        []string     // serve, load: the public datasets served beside the curated data (ids)
-	Imports     []string     // serve -import, import: files to import (STIX 2.1 bundles)
+	Imports     []string     // serve -import, import: files to import
+	Format      string       // serve -import, import, export: the files' format, one of loaders.Formats
+	Mapping     string       // serve -import, import: the mapping file of a table
 	DryRun      bool         // import: read, merge and report; write nothing
+	Around      string       // export: the entity whose neighbourhood is exported; "": the whole graph
+	Depth       int          // export: the neighbourhood's depth
+	Out         string       // export: the file written; "" or "-": standard output
 	LogLevel    slog.Level   // LOG_LEVEL
 	CORSOrigins []string     // CORS_ORIGINS, comma-separated
 	Neo4j       neo4j.Config // NEO4J_*; URI "": the embedded store
@@ -55,9 +61,8 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		}
 	}
 
-	// Not "all" by default yet: the explorer's expansion of an actor two hops
-	// deep does not scale to ATT&CK's thousands of USES claims.
-	format, data := "stix", envOr(getenv, "ATTRIBUTION_DATA", "none")
+	c.Format = "stix"
+	data := envOr(getenv, "ATTRIBUTION_DATA", "all")
 	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	switch command {
@@ -67,10 +72,20 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	case "load", "check":
 		fs.StringVar(&c.DataDir, "dir", "", "the folder of curated YAML files (default: "+defaultDataDir+" when it exists, else the copy built into the binary)")
 	case "import":
-		fs.StringVar(&format, "format", format, "the files' format: stix (STIX 2.1 bundles)")
 		fs.BoolVar(&c.DryRun, "dry-run", false, "read, merge and report; write nothing")
+	case "export":
+		fs.StringVar(&c.Around, "around", "", "export the neighbourhood of this entity id (default: the whole graph)")
+		fs.IntVar(&c.Depth, "depth", 1, "the neighbourhood's depth, with -around")
+		fs.StringVar(&c.Out, "o", "-", "the file to write (- for standard output)")
 	}
-	if command == "serve" || command == "load" {
+	switch command {
+	case "serve", "import":
+		fs.StringVar(&c.Format, "format", c.Format, "the imported files' format: stix (STIX 2.1 bundles), misp (a MISP galaxy cluster file) or table (CSV, with -mapping)")
+		fs.StringVar(&c.Mapping, "mapping", "", "the YAML mapping of a table (see data/mappings/README.md)")
+	case "export":
+		fs.StringVar(&c.Format, "format", c.Format, "the format written: stix (a STIX 2.1 bundle)")
+	}
+	if command == "serve" || command == "load" || command == "export" {
 		fs.StringVar(&data, "data", data, "public datasets served beside the curated data: all, none, or ids of data/public/manifest.json, comma-separated (ATTRIBUTION_DATA)")
 	}
 	if command == "serve" {
@@ -89,17 +104,23 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		}
 		return c, err
 	}
+	if !loaders.ValidFormat(c.Format) || command == "export" && c.Format != "stix" {
+		return c, fmt.Errorf("-format %q: want one of %v (export writes stix)", c.Format, loaders.Formats)
+	}
+	if (c.Format == "table") != (c.Mapping != "") {
+		return c, errors.New("-mapping FILE goes with -format table, and only with it")
+	}
+	if command == "export" && (c.Depth < 1 || c.Depth > graph.MaxDepth) {
+		return c, fmt.Errorf("-depth %d: want 1 to %d", c.Depth, graph.MaxDepth)
+	}
 	if command == "import" {
-		if format != "stix" {
-			return c, fmt.Errorf("-format %q: only stix is imported so far", format)
-		}
 		if c.Imports = fs.Args(); len(c.Imports) == 0 {
 			return c, errors.New("import needs at least one file (see attribution import -h)")
 		}
 	} else if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s takes no arguments, got %q (see attribution %s -h)", command, fs.Args(), command)
 	}
-	if command == "serve" || command == "load" {
+	if command == "serve" || command == "load" || command == "export" {
 		var err error
 		if c.Data, err = datasets(data); err != nil {
 			return c, err
@@ -120,7 +141,8 @@ var commandHelp = map[string]string{
 	"serve":  "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data.",
 	"load":   "Validates the curated data and, when NEO4J_URI is set, loads it into Neo4j (idempotent).",
 	"check":  "Validates the curated data, naming file:line of every problem.",
-	"import": "attribution import [-format stix] [-dry-run] FILE...\n\nImports STIX 2.1 bundles into Neo4j (NEO4J_URI), merging their entities with those\nalready there (same STIX id, same ATT&CK id, or same name or alias within a kind),\nand prints a report. Importing a file twice changes nothing.",
+	"import": "attribution import [-format stix|misp|table] [-mapping FILE] [-dry-run] FILE...\n\nImports files into Neo4j (NEO4J_URI), merging their entities with those already there\n(decisions in data/decisions.yaml, then same STIX id, same external id, or same name or\nalias within a kind), and prints a report. A broken file writes nothing; importing a\nfile twice changes nothing.",
+	"export": "attribution export [-format stix] [-around ID -depth N] [-data LIST] [-o FILE]\n\nWrites the graph (Neo4j when NEO4J_URI is set, else the curated data and the public\ndatasets -data names), or the neighbourhood of one entity, as a STIX 2.1 bundle.\nIndictments, events and stolen-IP categories travel in the extension of\ndocs/stix-extension.md.",
 }
 
 // datasets reads the -data list: "all", "none", or dataset ids.

@@ -19,8 +19,7 @@ import (
 // assemble merges into the curated batch the public datasets cfg.Data names
 // and the files cfg.Imports names, in that order, saying what each brought.
 func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, error) {
-	b := curated
-	all, err := loaders.PublicDatasets()
+	b, err := loaders.AddPublic(curated, cfg.Data, out)
 	if err != nil {
 		return b, err
 	}
@@ -28,22 +27,8 @@ func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, erro
 	if err != nil {
 		return b, err
 	}
-	for _, d := range all {
-		if !slices.Contains(cfg.Data, d.ID) {
-			continue
-		}
-		start := time.Now()
-		add, _, err := loaders.ReadPublic(d)
-		if err != nil {
-			return b, err
-		}
-		var mrep loaders.MergeReport
-		b, mrep = loaders.Merge(b, add, decisions...)
-		fmt.Fprintf(out, "%s %s: %d entities, %d relations, %d sources read in %s; %s", d.Name, d.Version,
-			len(add.Entities), len(add.Relations), len(add.Sources), time.Since(start).Round(time.Millisecond), mrep.String())
-	}
 	for _, file := range cfg.Imports {
-		add, rep, err := readSTIXFile(file)
+		add, rep, err := readFile(cfg, file, b.Entities)
 		if err != nil {
 			return b, err
 		}
@@ -54,22 +39,55 @@ func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, erro
 	return b, nil
 }
 
-func readSTIXFile(file string) (graph.Batch, loaders.STIXReport, error) {
+// knownDatasets are the datasets the store may hold claims of: the public
+// ones built in, and the files serve -import adds.
+func knownDatasets(cfg Config) ([]graph.Dataset, error) {
+	public, err := loaders.PublicDatasets()
+	if err != nil {
+		return nil, err
+	}
+	var out []graph.Dataset
+	for _, d := range public {
+		out = append(out, d.Graph())
+	}
+	for _, file := range cfg.Imports {
+		out = append(out, graph.Dataset{ID: importID(file), Name: filepath.Base(file)})
+	}
+	return out, nil
+}
+
+// importID is the id of the dataset an imported file is.
+func importID(file string) string { return "import-" + slug(filepath.Base(file)) }
+
+// readFile reads one imported file in cfg's format; base is the graph it
+// will be merged into.
+func readFile(cfg Config, file string, base []graph.Entity) (graph.Batch, loaders.Report, error) {
+	in := loaders.Input{Format: cfg.Format}
+	if cfg.Mapping != "" {
+		raw, err := os.ReadFile(cfg.Mapping)
+		if err != nil {
+			return graph.Batch{}, nil, err
+		}
+		if in.Mapping, err = loaders.ParseTableMapping(raw, cfg.Mapping); err != nil {
+			return graph.Batch{}, nil, err
+		}
+	}
 	f, err := os.Open(file)
 	if err != nil {
-		return graph.Batch{}, loaders.STIXReport{}, err
+		return graph.Batch{}, nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return graph.Batch{}, loaders.STIXReport{}, err
+		return graph.Batch{}, nil, err
 	}
 	// The file is the dataset: its name, and its date as the day it was written.
 	name := filepath.Base(file)
-	b, rep, err := loaders.ReadSTIX(f, loaders.STIXOptions{DatasetOptions: loaders.DatasetOptions{
-		ID: "import-" + slug(name), Title: name, Published: graph.MustDate(st.ModTime().UTC().Format("2006-01-02"))}})
+	in.Dataset = loaders.DatasetOptions{ID: importID(file), Title: name,
+		Published: graph.MustDate(st.ModTime().UTC().Format("2006-01-02"))}
+	b, rep, err := loaders.Read(f, in, base)
 	if err != nil {
-		return b, rep, fmt.Errorf("%s: %w", file, err)
+		return b, rep, fmt.Errorf("%s: nothing of it was read: %w", file, err)
 	}
 	return b, rep, nil
 }
@@ -99,7 +117,7 @@ func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 		}
 	}
 	for _, file := range cfg.Imports {
-		add, rep, err := readSTIXFile(file)
+		add, rep, err := readFile(cfg, file, base.Entities)
 		if err != nil {
 			return err
 		}

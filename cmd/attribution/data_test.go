@@ -10,6 +10,7 @@ import (
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/neo4j/neo4jtest"
+	"github.com/attribution-explorer/attribution/loaders"
 	"github.com/attribution-explorer/attribution/schema"
 )
 
@@ -63,7 +64,11 @@ func TestDataAndImportFlags(t *testing.T) {
 	}
 	for args, want := range map[string]string{
 		"import":                  "import needs at least one file",
-		"import -format misp x":   `-format "misp": only stix`,
+		"import -format nope x":   `-format "nope": want one of [stix misp table]`,
+		"import -format table x":  "-mapping FILE goes with -format table",
+		"import -mapping m.yaml x": "-mapping FILE goes with -format table",
+		"export -format misp":     `-format "misp"`,
+		"export -depth 9":         "-depth 9: want 1 to 4",
 		"import " + testBundle:    "import writes into Neo4j (set NEO4J_URI)",
 		"serve -import /nonexist": "no such file",
 	} {
@@ -78,6 +83,53 @@ func TestDataAndImportFlags(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "merge: 2 entities created") {
 		t.Errorf("import -dry-run printed %q", out.String())
+	}
+	// The other formats, through the same command.
+	for _, c := range []struct{ args, want string }{
+		{"import -dry-run -format misp ../../loaders/testdata/misp/map-actor.json", "entities created: "},
+		{"import -dry-run -format table -mapping ../../loaders/testdata/table/other/operations.yaml ../../loaders/testdata/table/other/operations.csv", "rows read: "},
+		{"import -dry-run -format misp ../../loaders/testdata/misp/err-duplicate-uuid.json", "nothing of it was read"},
+	} {
+		out.Reset()
+		err := run(context.Background(), strings.Fields(c.args), env(nil), &out, io.Discard)
+		if got := out.String() + fmt.Sprint(err); !strings.Contains(got, c.want) {
+			t.Errorf("%s: %s; want %q", c.args, got, c.want)
+		}
+	}
+}
+
+// TestExport: the curated data exported as STIX reads back as the same
+// graph, and an unknown -around entity is an error.
+func TestExport(t *testing.T) {
+	file := t.TempDir() + "/curated.json"
+	if err := run(context.Background(), []string{"export", "-data", "none", "-o", file}, env(nil), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// Imported into the curated data, every entity is found again by its id.
+	cfg, err := parseConfig("serve", []string{"-data", "none", "-import", file}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	curated, err := loaders.Curated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if _, err := assemble(curated, cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("merge: 0 entities created, %d merged", len(curated.Entities)); !strings.Contains(out.String(), want) {
+		t.Errorf("the export read back: %s\nwant %s", out.String(), want)
+	}
+	if err := run(context.Background(), []string{"export", "-data", "none", "-around", "nope"}, env(nil), io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), `-around "nope": no such entity`) {
+		t.Errorf("-around nope: %v", err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"export", "-data", "none", "-around", "ding-xiaoyang", "-depth", "1"}, env(nil), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"type": "bundle"`) || !strings.Contains(out.String(), "Ding Xiaoyang") || strings.Contains(out.String(), "Zirconium") {
+		t.Errorf("the neighbourhood of ding-xiaoyang: %.300s", out.String())
 	}
 }
 

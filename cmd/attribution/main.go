@@ -4,6 +4,8 @@
 //	attribution serve [-addr host:port] [-load-if-empty]   serve the explorer
 //	attribution load [-dir DIR]           validate the curated data, load it into Neo4j (NEO4J_URI)
 //	attribution check [-dir DIR]          validate the curated data
+//	attribution import [-format F] FILE...  import files into Neo4j
+//	attribution export [-around ID]       write the graph as a STIX 2.1 bundle
 //	attribution version                   print the version
 //
 // Flags and the environment are read in one place, config.go.
@@ -50,7 +52,10 @@ commands:
                                              serve the explorer and the API
   load [-dir DIR] [-data LIST]               validate the curated data; load it and the public datasets into Neo4j (NEO4J_URI)
   check [-dir DIR]                           validate the curated data (file:line of every problem)
-  import [-format stix] [-dry-run] FILE...   import STIX 2.1 bundles into Neo4j, merged with what it holds
+  import [-format stix|misp|table] [-mapping FILE] [-dry-run] FILE...
+                                             import files into Neo4j, merged with what it holds
+  export [-format stix] [-around ID -depth N] [-o FILE]
+                                             write the graph, or a neighbourhood, as a STIX 2.1 bundle
   version                                    print the version
 
 "attribution <command> -h" tells more. The store is Neo4j when NEO4J_URI is set,
@@ -67,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
-	case "serve", "load", "check", "import":
+	case "serve", "load", "check", "import", "export":
 		cfg, err := parseConfig(args[0], args[1:], getenv, stderr)
 		if errors.Is(err, errHelp) {
 			return nil
@@ -83,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return load(ctx, cfg, log, stdout)
 		case "import":
 			return importFiles(ctx, cfg, log, stdout)
+		case "export":
+			return export(ctx, cfg, log, stdout)
 		}
 		_, err = readCurated(cfg, stdout)
 		return err
@@ -138,7 +145,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	m := metrics.New()
 	store = m.Store(store)
-	sc, err := schema.New(store)
+	datasets, err := knownDatasets(cfg)
+	if err != nil {
+		return err
+	}
+	sc, err := schema.New(store, datasets...)
 	if err != nil {
 		return err
 	}

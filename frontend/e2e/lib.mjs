@@ -14,10 +14,13 @@ mkdirSync(results, { recursive: true });
 
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-/** startServer runs bin/attribution serve on a free port and returns its URL and a stop function. */
-export async function startServer() {
+/**
+ * startServer runs bin/attribution serve on a free port and returns its URL and a stop function.
+ * data names the public datasets served beside the curated data ("none" or "all").
+ */
+export async function startServer({ data = "none" } = {}) {
   const bin = process.env.ATTRIBUTION_BIN ?? join(root, "bin", "attribution");
-  const env = { ...process.env, NEO4J_URI: "" }; // the embedded store
+  const env = { ...process.env, NEO4J_URI: "", ATTRIBUTION_DATA: data }; // the embedded store
   const proc = spawn(bin, ["serve", "-addr", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr += d));

@@ -5,16 +5,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { launch, results, startServer } from "./lib.mjs";
 
-const server = await startServer();
+// The curated data alone: the tests below check its facts exactly.
+const server = await startServer({ data: "none" });
 const browser = await launch();
 let failed = 0;
 
 /** open loads the explorer at a query string and waits until its graph is drawn. */
-async function open(query = "", lang = "en-US") {
+async function open(query = "", lang = "en-US", url = server.url) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: lang, acceptDownloads: true });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("  page error:", e.message));
-  await page.goto(server.url + query);
+  await page.goto(url + query);
   await page.waitForFunction(() => window.explorer?.graph.order > 0);
   return page;
 }
@@ -325,6 +326,28 @@ await test("explorer-loads-no-graphiql-and-passes-csp", async (keep) => {
   return page;
 });
 
+// The default data: the curated data merged with ATT&CK, the MISP galaxy and EuRepoC.
+const full = await startServer({ data: "all" });
+
+await test("public-record-leviathan-is-apt40-with-its-datasets", async (keep) => {
+  const page = keep(await open("", "en-US", full.url));
+  await page.getByLabel("Search names and aliases").fill("Leviathan");
+  const option = page.locator("#search-list [role=option]").first();
+  await option.waitFor();
+  assert.match(await option.innerText(), /APT40[\s\S]*Threat actor[\s\S]*Leviathan/);
+  await page.getByLabel("Search names and aliases").press("Enter");
+  await page.locator("#detail-name", { hasText: "APT40" }).waitFor();
+  const body = await page.locator("#detail-body").innerText();
+  assert.match(body, /G0065/, "ATT&CK's id");
+  // Each claim says where it comes from: the curated data, ATT&CK, the MISP galaxy or EuRepoC.
+  for (const from of [/from: curated data/, /from: MITRE ATT&CK Enterprise 18\.1/, /from: MISP galaxy: threat actors 349/, /from: EuRepoC Global Database 1\.1/]) {
+    assert.match(body, from);
+  }
+  assert.match(body, /Other datasets say/, "the descriptions of ATT&CK, MISP and EuRepoC are kept beside the curated one");
+  return page;
+});
+
+full.stop();
 await browser.close();
 server.stop();
 console.log(failed ? `${failed} end-to-end test(s) failed` : `all end-to-end tests passed; screenshots in ${results}`);

@@ -65,6 +65,7 @@ export const DETAIL = `query Detail($id: ID!) {
     ... on Malware { mitreAttackId }
     ... on Vulnerability { cves }
     ... on Indictment { court caseNumber filed unsealed charges defendants { id name } }
+    alternatives { field value sources { ${SOURCE} } }
     relations(first: 500) { ${RELATION} from { id name } to { id name } }
   }
 }`;
@@ -79,4 +80,4 @@ export const TIMELINE = `query Timeline($filter: TimelineFilter) {
   timeline(filter: $filter, first: 500) { totalCount edges { node { id date end title entity { id kind } relation { id from { id } to { id } } sources { ${SOURCE} } } } }
 }`;
 
-export const RELATION_TYPES = `{ relationTypes { name meaning } }`;
+export const RELATION_TYPES = `{ relationTypes { name meaning } datasets { id name version } }`;

@@ -15,12 +15,12 @@ import { browserLang, messages, type Lang } from "./i18n";
 import { defaultState, fromQuery, graphFilter, isPartialDate, KINDS, timelineFilter, toQuery, type Kind, type State } from "./state";
 import {
   escapeHTML, groupByType, KIND_STYLE, publicBy, TIMELINE_GROUPS, mergeSubgraphs, subgraphJSON, timelineCSV, timelineView, toGraph,
-  type Entity, type Relation, type Source, type Subgraph, type TimelineItem, type TimelineView,
+  origin, type Dataset, type Entity, type Relation, type Source, type Subgraph, type TimelineItem, type TimelineView,
 } from "./view";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 
-type Detail = Entity & Record<string, unknown> & { relations: (Relation & { from: { id: string; name: string }; to: { id: string; name: string } })[] };
+type Detail = Entity & Record<string, unknown> & { alternatives: { field: string; value: string; sources: Source[] }[]; relations: (Relation & { from: { id: string; name: string }; to: { id: string; name: string } })[] };
 type PathResult = { length: number; nodes: Entity[]; edges: (Relation & { from: { id: string; name: string }; to: { id: string; name: string } })[] };
 
 const LAYOUT_MS = 2500;
@@ -47,6 +47,7 @@ class Explorer {
   hoveredEdge: string | null = null;
   dragged: string | null = null;
   relationTypes: { name: string; meaning: string }[] = [];
+  datasets: Dataset[] = [];
   loads = 0;
   version: string | null = null; // the server's, from /healthz
   ready: Promise<void>;
@@ -89,7 +90,9 @@ class Explorer {
   async start() {
     const version = this.loadVersion();
     try {
-      this.relationTypes = (await gql<{ relationTypes: { name: string; meaning: string }[] }>(RELATION_TYPES)).relationTypes;
+      const meta = await gql<{ relationTypes: { name: string; meaning: string }[]; datasets: Dataset[] }>(RELATION_TYPES);
+      this.relationTypes = meta.relationTypes;
+      this.datasets = meta.datasets;
     } catch (e) {
       this.fail(e);
     }
@@ -352,6 +355,10 @@ class Explorer {
       <p><span class="kind-badge kind-${e.kind}">${escapeHTML(t.kind[e.kind])}</span> ${dates ? `<span class="dates">${escapeHTML(dates)}</span>` : ""}</p>
       ${e.aliases.length ? `<p><strong>${t.aliases}:</strong> ${e.aliases.map(escapeHTML).join(", ")}</p>` : ""}
       ${e.description ? `<p>${escapeHTML(e.description)}</p>` : ""}
+      ${originNote(e.sources, this.datasets, t)}
+      ${e.alternatives.length ? `<details class="alternatives"><summary>${escapeHTML(t.alternatives)} (${e.alternatives.length})</summary><ul>
+        ${e.alternatives.map((a) => `<li><strong>${escapeHTML(t.field[a.field] ?? a.field)}:</strong> ${escapeHTML(a.value)} ${originNote(a.sources, this.datasets, t)}${sourceList(a.sources, known, t.notYetPublic)}</li>`).join("")}
+        </ul></details>` : ""}
       ${fields.length ? `<dl>${fields.map(([k, v]) => `<dt>${escapeHTML(k)}</dt><dd>${escapeHTML(v)}</dd>`).join("")}</dl>` : ""}
       <details><summary>${t.sources} (${e.sources.length})</summary>${sourceList(e.sources, known, t.notYetPublic)}</details>
       <button type="button" class="expand" data-id="${escapeHTML(e.id)}">${t.expand}</button>
@@ -365,6 +372,7 @@ class Explorer {
           ${r.start ? `<span class="dates">${escapeHTML([r.start, r.end].filter(Boolean).join(" – "))}</span>` : ""}
           <span class="confidence">${r.confidence === null ? t.noConfidence : `${t.confidence} ${r.confidence}`}</span>
           ${r.description ? `<div class="desc">${escapeHTML(r.description)}</div>` : ""}
+          ${originNote(r.sources, this.datasets, t)}
           ${sourceList(r.sources, known, t.notYetPublic)}
         </li>`).join("")}
         </ul></section>`).join("")}`;
@@ -586,6 +594,12 @@ class Explorer {
     }
     out.toBlob((blob) => blob && download("attribution-graph.png", "image/png", blob));
   }
+}
+
+/** originNote says which datasets a claim comes from, or that it is curated. */
+function originNote(sources: Source[], datasets: Dataset[], t: { origin: string; curated: string }): string {
+  const names = origin(sources, datasets);
+  return `<span class="origin">${escapeHTML(t.origin)}: ${escapeHTML(names.length ? names.join(", ") : t.curated)}</span>`;
 }
 
 /** sourceList lists sources; those published after knownAt are marked as such. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupByType, interval, mergeSubgraphs, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
+import { groupByType, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
 
 const src = { id: "s1", title: "Report, \"quoted\"", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" };
 const entity = (id: string, kind: "THREAT_ACTOR" | "COUNTRY" = "THREAT_ACTOR") =>
@@ -64,5 +64,17 @@ describe("known at", () => {
     expect(publicBy([dated("2021-07-21"), dated("2020")], "2021-01")).toBe(true);
     expect(publicBy([dated(null)], "2030")).toBe(false);
     expect(publicBy([dated(null)], "")).toBe(true);
+  });
+});
+
+describe("origin", () => {
+  const s = (id: string) => ({ id, title: id, publisher: null, url: null, published: null, language: null });
+  const datasets = [{ id: "mitre-attack-enterprise-18.1", name: "MITRE ATT&CK Enterprise", version: "18.1" }, { id: "eurepoc-1.1", name: "EuRepoC Global Database 1.1", version: "1.1" }];
+  it("names the datasets a claim cites, by id or by a record of theirs", () => {
+    expect(origin([s("mitre-attack-enterprise-18.1.created-2017-05-31"), s("doj-2021")], datasets)).toEqual(["MITRE ATT&CK Enterprise 18.1"]);
+    expect(origin([s("eurepoc-1.1"), s("mitre-attack-enterprise-18.1")], datasets)).toEqual(["MITRE ATT&CK Enterprise 18.1", "EuRepoC Global Database 1.1"]);
+  });
+  it("names none for curated claims, and is not fooled by a shared prefix", () => {
+    expect(origin([s("doj-2021"), s("eurepoc-1.10")], datasets)).toEqual([]);
   });
 });

@@ -12,6 +12,19 @@ export interface Relation {
   confidence: number | null; description: string | null;
   from: { id: string; name?: string }; to: { id: string; name?: string }; sources: Source[];
 }
+export interface Dataset { id: string; name: string; version: string | null }
+
+/**
+ * origin names the datasets a claim comes from: those whose source it cites,
+ * by id or by an id that starts with the dataset's id and a dot. None: the
+ * claim is from the curated data.
+ */
+export function origin(sources: Source[], datasets: Dataset[]): string[] {
+  return datasets
+    .filter((d) => sources.some((s) => s.id === d.id || s.id.startsWith(`${d.id}.`)))
+    .map((d) => (d.version && !d.name.endsWith(d.version) ? `${d.name} ${d.version}` : d.name));
+}
+
 export interface Subgraph { truncated: boolean; nodes: Entity[]; edges: Relation[] }
 export interface TimelineItem {
   id: string; date: string; end: string | null; title: string;
