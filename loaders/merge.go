@@ -13,22 +13,22 @@ import (
 // Merging a dataset into the graph: one entity per real-world thing.
 //
 // An entity of the added batch is the same as one of the base (the curated
-// data and the datasets merged before it) when, within the same kind, they
-// share, in this order of rules:
+// data and the datasets merged before it) when, within the same kind:
 //
-//  1. a STIX id (attribute stix_id),
-//  2. an external id (attribute mitre_attack_id: G0065, S0021, T1566;
+//  0. a person decided so (data/decisions.yaml, see Decision; a "different"
+//     decision takes its base entity out of the rules' reach);
+//  1. they share a STIX id (attribute stix_id),
+//  2. or an external id (attribute mitre_attack_id: G0065, S0021, T1566;
 //     attribute iso2 for countries: NO, GB),
-//  3. a name or alias, compared folded (case and accents ignored).
+//  3. or a name (compared folded: case and accents ignored),
+//  4. or a name or alias.
 //
-// Decisions people made (data/decisions.yaml, see Decision) come first: a
-// "same" decision merges, a "different" one takes its base entity out of
-// the rules' reach. Then the first rule that finds exactly one base entity
-// decides. A rule that
-// finds several merges nothing: the entity is added as it is and the
-// ambiguity reported. A merged entity keeps the base's id, name,
-// description and dates (the curated data, written by people, comes first;
-// the added dataset's values fill only what the base lacks); it gains the
+// Rules 1 and 2 are tried for every added entity before 3 and 4. The first
+// rule that finds exactly one base entity decides; a rule that finds
+// several merges nothing: the entity is added as it is and the ambiguity
+// reported. A merged entity keeps the base's id, name, description and
+// dates (the curated data, written by people, comes first; another value
+// is kept as an alternative with its sources); it gains the
 // added aliases (and name), attributes the base lacks, and sources. Every
 // relation of the added batch is rewritten to the merged ids. A source id
 // the base already has keeps the base's source.
@@ -37,6 +37,7 @@ import (
 const (
 	ruleSTIXID     = "same STIX id"
 	ruleExternalID = "same ATT&CK id"
+	ruleName       = "same name"
 	ruleAlias      = "same name or alias"
 	ruleISO        = "same ISO 3166 country code"
 	ruleDecision   = "a person's decision"
@@ -295,6 +296,9 @@ func (ix *mergeIndex) add(i int, e graph.Entity) {
 			put(mergeKey(e.Kind, k.rule, strings.ToLower(v)))
 		}
 	}
+	if f := textmatch.Fold(e.Name); f != "" {
+		put(mergeKey(e.Kind, ruleName, f))
+	}
 	for _, label := range append([]string{e.Name}, e.Aliases...) {
 		if f := textmatch.Fold(label); f != "" {
 			put(mergeKey(e.Kind, ruleAlias, f))
@@ -331,11 +335,17 @@ func (ix *mergeIndex) matchRules(e graph.Entity, apart map[int]bool, byName bool
 	}
 	var rules []ruleValues
 	if byName {
+		// A name that is one base entity's name, and only an alias of
+		// others, is that entity ("Thrip" is ATT&CK's Thrip, not Lotus
+		// Blossom, which lists Thrip among its aliases).
 		var labels []string
 		for _, label := range append([]string{e.Name}, e.Aliases...) {
 			if f := textmatch.Fold(label); f != "" {
 				labels = append(labels, f)
 			}
+		}
+		if f := textmatch.Fold(e.Name); f != "" {
+			rules = append(rules, ruleValues{ruleName, []string{f}})
 		}
 		rules = append(rules, ruleValues{ruleAlias, labels})
 	} else {

@@ -471,7 +471,7 @@ func TestMISPMerge(t *testing.T) {
 	if err := out.Check(graph.NoneExisting{}); err != nil {
 		t.Fatalf("the merged batch does not validate: %.2000v", err)
 	}
-	if rep.Merged[ruleSTIXID] != 1 || rep.Merged[ruleISO] == 0 || rep.Merged[ruleAlias] == 0 {
+	if rep.Merged[ruleSTIXID] != 1 || rep.Merged[ruleISO] == 0 || rep.Merged[ruleName] == 0 {
 		t.Errorf("merged %v, want one by STIX id (APT40), countries by ISO code and sectors by name", rep.Merged)
 	}
 	var leviathan graph.Entity

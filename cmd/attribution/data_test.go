@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,11 +17,12 @@ import (
 
 const testBundle = "../../loaders/testdata/stix/rel-uses.json" // Leviathan (G0065) USES Phishing (T1566)
 
-// TestPublicRecordThroughGraphQL: with -data all, APT40 is one entity that
-// answers to Leviathan, Gadolinium and G0065, with ATT&CK's techniques and
-// software and its curated claims.
+// TestPublicRecordThroughGraphQL: with -data all (the default), APT40 is one
+// entity that answers to Leviathan, Gadolinium and G0065, with ATT&CK's
+// techniques and software, the MISP galaxy's sponsor, EuRepoC's incidents
+// and attributions, and its curated claims.
 func TestPublicRecordThroughGraphQL(t *testing.T) {
-	cfg, err := parseConfig("serve", []string{"-data", "all"}, env(nil), io.Discard)
+	cfg, err := parseConfig("serve", nil, env(nil), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +30,11 @@ func TestPublicRecordThroughGraphQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := schema.New(store)
+	datasets, err := knownDatasets(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := schema.New(store, datasets...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +58,44 @@ func TestPublicRecordThroughGraphQL(t *testing.T) {
 	if strings.Count(got, "TECHNIQUE") < 30 || strings.Count(got, "MALWARE") < 10 {
 		t.Errorf("apt40 uses %d techniques and %d malware", strings.Count(got, "TECHNIQUE"), strings.Count(got, "MALWARE"))
 	}
+	res := sc.Do(context.Background(), schema.Request{Query: `{ entity(id: "apt40") { relations(types: ["CONDUCTED", "ATTRIBUTED_TO", "ACCUSES"], first: 1000) {
+		type from { id } to { id } sources { id } } } }`})
+	raw, _ := json.Marshal(res.Data)
+	var rels struct {
+		Entity struct {
+			Relations []struct {
+				Type     string
+				From, To struct{ ID string }
+				Sources  []struct{ ID string }
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &rels); err != nil {
+		t.Fatal(err)
+	}
+	claims := map[string]bool{}
+	for _, r := range rels.Entity.Relations {
+		for _, s := range r.Sources {
+			claims[r.Type+" "+r.From.ID+" "+r.To.ID+" "+s.ID] = true
+		}
+	}
+	for _, want := range []string{
+		"CONDUCTED apt40 eurepoc-incident-1137 eurepoc-1.1.incident-1137",                  // EuRepoC's incidents
+		"ACCUSES eurepoc-incident-1137-attribution-1 apt40 eurepoc-1.1",                    // EuRepoC's attributions
+		"ATTRIBUTED_TO apt40 china misp-galaxy-threat-actor-349",                           // the MISP galaxy's sponsor
+		"ATTRIBUTED_TO apt40 mss uk-fcdo-2021-07-19",                                       // the curated claim, as it was
+		"ATTRIBUTED_TO attack-c0049 apt40 mitre-attack-enterprise-18.1.created-2025-02-03", // ATT&CK's campaign
+	} {
+		if !claims[want] {
+			t.Errorf("apt40's claims lack %q", want)
+		}
+	}
+	got = ask(`{ datasets { id } }`)
+	for _, id := range []string{"mitre-attack-enterprise-18.1", "misp-galaxy-threat-actor-349", "eurepoc-1.1"} {
+		if !strings.Contains(got, id) {
+			t.Errorf("datasets %s lack %s", got, id)
+		}
+	}
 	got = ask(`{ entity(id: "ding-xiaoyang") { relations(direction: OUT, types: ["MEMBER_OF"]) { to { id } sources { id } } } }`)
 	if !strings.Contains(got, "id:apt40") || !strings.Contains(got, "article-exchange-attribution") {
 		t.Errorf("the curated claim that Ding Xiaoyang is a member of APT40: %s", got)
@@ -63,14 +107,14 @@ func TestDataAndImportFlags(t *testing.T) {
 		t.Errorf("-data nope: %v", err)
 	}
 	for args, want := range map[string]string{
-		"import":                  "import needs at least one file",
-		"import -format nope x":   `-format "nope": want one of [stix misp table]`,
-		"import -format table x":  "-mapping FILE goes with -format table",
+		"import":                   "import needs at least one file",
+		"import -format nope x":    `-format "nope": want one of [stix misp table]`,
+		"import -format table x":   "-mapping FILE goes with -format table",
 		"import -mapping m.yaml x": "-mapping FILE goes with -format table",
-		"export -format misp":     `-format "misp"`,
-		"export -depth 9":         "-depth 9: want 1 to 4",
-		"import " + testBundle:    "import writes into Neo4j (set NEO4J_URI)",
-		"serve -import /nonexist": "no such file",
+		"export -format misp":      `-format "misp"`,
+		"export -depth 9":          "-depth 9: want 1 to 4",
+		"import " + testBundle:     "import writes into Neo4j (set NEO4J_URI)",
+		"serve -import /nonexist":  "no such file",
 	} {
 		err := run(context.Background(), append(strings.Fields(args), "-addr", "127.0.0.1:0")[:len(strings.Fields(args))], env(nil), io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), want) {
