@@ -8,14 +8,16 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
-	"github.com/attribution-explorer/attribution/graph/storetest"
+	"github.com/attribution-explorer/attribution/loaders"
 	"github.com/attribution-explorer/attribution/schema"
 )
 
@@ -26,14 +28,23 @@ const (
 	end   = "<!-- examples:end -->\n"
 )
 
-// stores returns the stores the examples run on, each loaded with data/.
+// stores returns the stores the examples run on, each loaded with the
+// default data: the curated data and the public datasets.
 func stores(t *testing.T) map[string]graph.Store {
 	out := map[string]graph.Store{"memory": memory.New()}
 	for name, s := range extraStores(t) {
 		out[name] = s
 	}
-	for _, s := range out {
-		storetest.LoadCurated(t, s)
+	b, err := loaders.Default(io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range out {
+		start := time.Now()
+		if err := s.Upsert(context.Background(), b); err != nil {
+			t.Fatalf("loading the default data into %s: %v", name, err)
+		}
+		t.Logf("the default data loaded into %s in %s", name, time.Since(start))
 	}
 	return out
 }

@@ -128,3 +128,21 @@ func AddPublic(b graph.Batch, ids []string, out io.Writer) (graph.Batch, error) 
 	}
 	return b, nil
 }
+
+// Default is the data served by default: the curated data merged with
+// every public dataset. out receives the import reports.
+func Default(out io.Writer) (graph.Batch, error) {
+	b, err := Curated()
+	if err != nil {
+		return b, err
+	}
+	all, err := PublicDatasets()
+	if err != nil {
+		return b, err
+	}
+	ids := make([]string, len(all))
+	for i, d := range all {
+		ids[i] = d.ID
+	}
+	return AddPublic(b, ids, out)
+}
