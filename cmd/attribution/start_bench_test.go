@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/attribution-explorer/attribution/graph/neo4j/neo4jtest"
 )
 
 // BenchmarkColdStart is the time from `attribution serve -data all` (the
@@ -47,4 +50,27 @@ func peakRSS() float64 {
 		}
 	}
 	return 0
+}
+
+// BenchmarkLoadDefault is `attribution load` of the default data (the
+// curated data and every public dataset: read, merge, write) into an empty
+// Neo4j, and the peak memory of the process:
+// NEO4J_TEST_URI=... go test -run '^$' -bench LoadDefault -benchtime 2x ./cmd/attribution
+// (make bench starts a Neo4j of its own and sets it).
+func BenchmarkLoadDefault(b *testing.B) {
+	ctx := context.Background()
+	neo4jtest.Open(b) // claims the test database, empty
+	c := neo4jtest.Config()
+	vars := env(map[string]string{"NEO4J_URI": c.URI, "NEO4J_USER": c.User, "NEO4J_PASSWORD": c.Password, "NEO4J_DATABASE": c.Database})
+	for b.Loop() {
+		b.StopTimer()
+		if err := neo4jtest.Empty(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := run(ctx, []string{"load"}, vars, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(peakRSS(), "peak-RSS-MiB")
 }
