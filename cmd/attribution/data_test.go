@@ -221,4 +221,35 @@ func TestImportIntoNeo4j(t *testing.T) {
 	if err != nil || len(es) != 1 || es[0].Attr("stix_id") == "" {
 		t.Errorf("apt40 after the import: %+v %v", es, err)
 	}
+	// The other formats: a galaxy and a table, each imported twice; a
+	// broken file writes nothing.
+	for _, args := range [][]string{
+		{"import", "-format", "misp", "../../loaders/testdata/misp/map-actor.json"},
+		{"import", "-format", "table", "-mapping", "../../loaders/testdata/table/other/operations.yaml", "../../loaders/testdata/table/other/operations.csv"},
+	} {
+		var counts []graph.Counts
+		for range 2 {
+			if err := run(ctx, args, vars, io.Discard, io.Discard); err != nil {
+				t.Fatalf("%v: %v", args, err)
+			}
+			c, err := neo.Counts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts = append(counts, c)
+		}
+		if counts[0] != counts[1] {
+			t.Errorf("%v twice changed the graph: %v", args, counts)
+		}
+	}
+	before, err = neo.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"import", "-format", "misp", "../../loaders/testdata/misp/err-duplicate-uuid.json"}, vars, io.Discard, io.Discard); err == nil {
+		t.Error("a broken galaxy was imported")
+	}
+	if after, err := neo.Counts(ctx); err != nil || after != before {
+		t.Errorf("a broken file changed the graph: %v, then %v (%v)", before, after, err)
+	}
 }
