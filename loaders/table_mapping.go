@@ -153,10 +153,6 @@ func (t template) columns() []string {
 	return cols
 }
 
-func (t template) uses(special string) bool {
-	return slices.ContainsFunc(t.parts, func(p templatePart) bool { return p.special == special })
-}
-
 // kindSpec: a fixed kind, or rules tried in order.
 type kindSpec struct {
 	fixed graph.Kind
