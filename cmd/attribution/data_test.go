@@ -22,7 +22,7 @@ const testBundle = "../../loaders/testdata/stix/rel-uses.json" // Leviathan (G00
 // techniques and software, the MISP galaxy's sponsor, EuRepoC's incidents
 // and attributions, and its curated claims.
 func TestPublicRecordThroughGraphQL(t *testing.T) {
-	cfg, err := parseConfig("serve", nil, env(nil), io.Discard)
+	cfg, err := parseConfig("serve", []string{"-data", "all"}, env(nil), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

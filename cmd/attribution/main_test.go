@@ -10,9 +10,33 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attribution-explorer/attribution/loaders"
 )
 
-func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+// env is an environment holding m. Tests serve the curated data alone
+// (ATTRIBUTION_DATA=none) unless they ask for more: the public record takes
+// two seconds to read at each start.
+func env(m map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := m[k]; ok || k != "ATTRIBUTION_DATA" {
+			return v
+		}
+		return "none"
+	}
+}
+
+// TestDefaultData: without ATTRIBUTION_DATA or -data, every public dataset is served.
+func TestDefaultData(t *testing.T) {
+	cfg, err := parseConfig("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := loaders.PublicDatasets()
+	if err != nil || len(cfg.Data) != len(all) || len(all) != 3 {
+		t.Errorf("default data %v; the manifest has %d datasets (%v)", cfg.Data, len(all), err)
+	}
+}
 
 func TestVersion(t *testing.T) {
 	var out strings.Builder

@@ -61,7 +61,8 @@ func BenchmarkLoadDefault(b *testing.B) {
 	ctx := context.Background()
 	neo4jtest.Open(b) // claims the test database, empty
 	c := neo4jtest.Config()
-	vars := env(map[string]string{"NEO4J_URI": c.URI, "NEO4J_USER": c.User, "NEO4J_PASSWORD": c.Password, "NEO4J_DATABASE": c.Database})
+	vars := env(map[string]string{"NEO4J_URI": c.URI, "NEO4J_USER": c.User, "NEO4J_PASSWORD": c.Password, "NEO4J_DATABASE": c.Database,
+		"ATTRIBUTION_DATA": "all"})
 	for b.Loop() {
 		b.StopTimer()
 		if err := neo4jtest.Empty(ctx, c); err != nil {
