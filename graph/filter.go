@@ -9,21 +9,35 @@ import (
 // store calls them; the Neo4j store expresses the same rules in Cypher, and
 // storetest checks that both agree.
 
-// KnownFrom is the first day on which a claim with these sources was public:
-// the earliest first day of their publication dates, or 0 when none is dated.
+// KnownFrom is the first day on which a claim with these sources was
+// certainly public: the earliest of their PublicFrom days, or 0 when none is
+// dated.
 func KnownFrom(sourceIDs []string, published func(id string) PartialDate) int {
 	known := 0
 	for _, id := range sourceIDs {
-		if d := published(id); !d.IsZero() && (known == 0 || d.First() < known) {
-			known = d.First()
+		if d := published(id); !d.IsZero() && (known == 0 || PublicFrom(d) < known) {
+			known = PublicFrom(d)
 		}
 	}
 	return known
 }
 
-// KnownBy reports whether a claim first public on day knownFrom (see KnownFrom)
-// was public by the date at: a source dated "2021-07" counts as known at
-// "2021-07-10", since it may have been. A zero at keeps everything.
+// PublicFrom is the day from which a source published on d was certainly
+// public: the last day d covers. A source dated "2021-07" may have come out
+// on 31 July, so with known-at 2021-07-20 it does not count yet; "2021"
+// counts from 31 December. Nothing is shown before it could be known.
+func PublicFrom(d PartialDate) int { return d.Last() }
+
+// PublicBy reports whether a source published on d was certainly public by
+// the date at (by at's last day, when at is a month or a year). A zero at
+// keeps everything; an undated source is never certainly public.
+func PublicBy(d, at PartialDate) bool {
+	return at.IsZero() || (!d.IsZero() && PublicFrom(d) <= at.Last())
+}
+
+// KnownBy reports whether a claim known from day knownFrom (see KnownFrom)
+// was public by the date at, or by its last day when at is a month or a
+// year. A zero at keeps everything.
 func KnownBy(knownFrom int, at PartialDate) bool {
 	return at.IsZero() || (knownFrom != 0 && knownFrom <= at.Last())
 }

@@ -87,10 +87,7 @@ func New(store graph.Store, datasets ...graph.Dataset) (*Schema, error) {
 				}
 				return *i.Relation
 			}),
-			"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-				i := p.Source.(graph.TimelineItem)
-				return batcherFrom(p.Context).sourceList(i.Sources()), nil
-			})},
+			"sources": t.sourcesField(func(v any) []string { i := v.(graph.TimelineItem); return i.Sources() }),
 		},
 	})
 	timelineEdgeType := graphql.NewObject(graphql.ObjectConfig{Name: "TimelineEdge", Fields: graphql.Fields{

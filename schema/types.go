@@ -110,9 +110,7 @@ func newTypes() *types {
 		Fields: graphql.Fields{
 			"field": field(graphql.NewNonNull(graphql.String), `"description", "start" or "end".`, func(a graph.Alternative) any { return a.Field }),
 			"value": field(graphql.NewNonNull(graphql.String), "", func(a graph.Alternative) any { return a.Value }),
-			"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-				return batcherFrom(p.Context).sourceList(p.Source.(graph.Alternative).Sources), nil
-			})},
+			"sources": t.sourcesField(func(v any) []string { return v.(graph.Alternative).Sources }),
 		},
 	})
 
@@ -146,9 +144,7 @@ func newTypes() *types {
 					return *r.Confidence
 				}),
 				"description": field(graphql.String, "", func(r graph.Relation) any { return optional(r.Description) }),
-				"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return batcherFrom(p.Context).sourceList(p.Source.(graph.Relation).Sources), nil
-				})},
+				"sources": t.sourcesField(func(v any) []string { return v.(graph.Relation).Sources }),
 			}
 		}),
 	})
@@ -251,9 +247,7 @@ func (t *types) entityFields() graphql.Fields {
 			}
 			return e.Attributes
 		}),
-		"sources": {Type: nonNullList(t.source), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-			return batcherFrom(p.Context).sourceList(p.Source.(graph.Entity).Sources), nil
-		})},
+		"sources": t.sourcesField(func(v any) []string { return v.(graph.Entity).Sources }),
 		"alternatives": field(nonNullList(t.alternative), "Values other datasets give for the description, start or end.", func(e graph.Entity) any {
 			if e.Alternatives == nil {
 				return []graph.Alternative{}
@@ -277,6 +271,47 @@ func (t *types) entityFields() graphql.Fields {
 			}),
 		},
 	}
+}
+
+// sourcesField lists the sources a claim cites; with knownAt, only those
+// certainly public by that date (graph.PublicBy), as the knownAt filters
+// count them.
+func (t *types) sourcesField(ids func(any) []string) *graphql.Field {
+	return &graphql.Field{
+		Type: nonNullList(t.source),
+		Args: graphql.FieldConfigArgument{"knownAt": {Type: partialDate,
+			Description: `Only the sources certainly public on this date: a source dated "2021-07" counts from 31 July, "2021" from 31 December.`}},
+		Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+			knownAt, err := dateArg(p.Args, "knownAt", "knownAt")
+			if err != nil {
+				return nil, err
+			}
+			list := batcherFrom(p.Context).sourceList(ids(p.Source))
+			if knownAt.IsZero() {
+				return list, nil
+			}
+			return func() (any, error) {
+				all, err := list()
+				if err != nil {
+					return nil, err
+				}
+				var out []graph.Source
+				for _, s := range all.([]graph.Source) {
+					if graph.PublicBy(s.Published, knownAt) {
+						out = append(out, s)
+					}
+				}
+				return nonNilSources(out), nil
+			}, nil
+		}),
+	}
+}
+
+func nonNilSources(s []graph.Source) []graph.Source {
+	if s == nil {
+		return []graph.Source{}
+	}
+	return s
 }
 
 func nonNil(s []string) []string {

@@ -267,6 +267,28 @@ await test("known-at-marks-claims-not-yet-public", async (keep) => {
   return page;
 });
 
+await test("known-at-is-honest-and-the-details-follow-the-date", async (keep) => {
+  // The articles are dated "2021-07": certainly public only from 31 July.
+  // The indictment was announced on 19 July.
+  const page = keep(await open("?sel=ding-xiaoyang&known=2021-07-01"));
+  await page.locator("#detail-name", { hasText: "Ding Xiaoyang" }).waitFor();
+  assert.match(await page.locator("#known-banner").innerText(), /As known on 2021-07-01/);
+  await waitNode(page, "doj-apt40-indictment", false);
+  const charge = () => page.locator("#detail-body li.claim", { hasText: "United States v. Ding Xiaoyang" });
+  assert.match(await charge().getAttribute("class"), /later/, "the charge is public on 2021-07-01");
+  await page.locator("#f-known").fill("2021-07-19");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.waitForFunction(() => !document.querySelector("#detail-body li.claim.later")?.textContent?.includes("United States v. Ding Xiaoyang"));
+  assert.doesNotMatch(await charge().getAttribute("class"), /later/, "the details did not follow the date");
+  await waitNode(page, "doj-apt40-indictment");
+  assert.match(await page.locator("#known-banner").innerText(), /As known on 2021-07-19/);
+  await page.screenshot({ path: join(results, "known-at-2021-07-19.png") });
+  await page.getByRole("button", { name: "Show everything known today" }).click();
+  await page.locator("#known-banner").waitFor({ state: "hidden" });
+  assert.doesNotMatch(page.url(), /known=/);
+  return page;
+});
+
 /**
  * watched opens a page that records every request leaving 127.0.0.1 and every
  * Content-Security-Policy violation (the server sends the policy with every

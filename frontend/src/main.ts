@@ -97,6 +97,7 @@ class Explorer {
       this.fail(e);
     }
     this.renderFilters();
+    this.renderKnownBanner();
     await Promise.all([this.loadGraph(), this.loadTimeline()]);
     await this.select(this.state.selected, false);
     if (this.state.path) await this.findPaths(this.state.path.from, this.state.path.to);
@@ -495,6 +496,11 @@ class Explorer {
       e.preventDefault();
       this.readFilters();
     });
+    $("#known-clear").addEventListener("click", () => {
+      this.state.filter = { ...this.state.filter, knownAt: "" };
+      this.renderFilters();
+      this.applyFilter();
+    });
     $("#filter-reset").addEventListener("click", () => {
       this.state.filter = defaultState().filter;
       this.renderFilters();
@@ -506,6 +512,7 @@ class Explorer {
       this.commit();
       this.applyLang();
       this.renderFilters();
+      this.renderKnownBanner();
       void this.renderDetails(this.state.selected);
     });
     $("#copy-link").addEventListener("click", () => void this.copyLink());
@@ -560,9 +567,24 @@ class Explorer {
       from: date("#f-from"), to: date("#f-to"), knownAt: date("#f-known"),
     };
     if (!form.reportValidity()) return;
+    this.applyFilter();
+  }
+
+  /** applyFilter shows the graph, the timeline and the details under the current filter. */
+  applyFilter() {
     this.commit();
+    this.renderKnownBanner();
     void this.loadGraph();
     void this.loadTimeline();
+    void this.renderDetails(this.state.selected); // the details follow the date
+  }
+
+  /** renderKnownBanner says, over the graph, that a known-at date is on, with a way out. */
+  renderKnownBanner() {
+    const at = this.state.filter.knownAt;
+    $("#known-banner").hidden = !at;
+    $("#known-text").textContent = this.t.knownBanner.replace("{date}", at);
+    $("#known-clear").textContent = this.t.knownClear;
   }
 
   applyLang() {

@@ -59,7 +59,12 @@ describe("known at", () => {
   const dated = (published: string | null) => ({ ...src, published });
   it("follows the server's rule", async () => {
     const { publicBy } = await import("./view");
-    expect(publicBy([dated("2021-07")], "2021-07-20")).toBe(true);
+    // A source dated "2021-07" counts from 31 July; "2020" from 31 December 2020.
+    expect(publicBy([dated("2021-07")], "2021-07-20")).toBe(false);
+    expect(publicBy([dated("2021-07")], "2021-07-31")).toBe(true);
+    expect(publicBy([dated("2021-07")], "2021-07")).toBe(true);
+    expect(publicBy([dated("2021-07-20")], "2021-07-20")).toBe(true);
+    expect(publicBy([dated("2020")], "2020-12-30")).toBe(false);
     expect(publicBy([dated("2021-07-21")], "2021-07-20")).toBe(false);
     expect(publicBy([dated("2021-07-21"), dated("2020")], "2021-01")).toBe(true);
     expect(publicBy([dated(null)], "2030")).toBe(false);

@@ -155,13 +155,13 @@ export function mergeSubgraphs(parts: Subgraph[]): Subgraph {
 }
 
 /**
- * publicBy reports whether a claim with these sources was public by the
- * "known at" date: one of its sources was published on or before its last
- * day (a source dated "2021-07" may have been public on 2021-07-20). The rule
- * is the server's (graph.KnownBy); an empty knownAt keeps everything.
+ * publicBy reports whether one of the sources was certainly public by
+ * knownAt (by its last day, for a month or a year), as the API counts it: a
+ * source dated "2021-07" counts from 31 July, "2021" from 31 December. An
+ * empty knownAt keeps everything; an undated source is never certainly public.
  */
 export function publicBy(sources: Source[], knownAt: string): boolean {
   if (!knownAt) return true;
   const limit = interval(knownAt).end.getTime();
-  return sources.some((s) => !!s.published && interval(s.published).start.getTime() < limit);
+  return sources.some((s) => !!s.published && interval(s.published).end.getTime() <= limit);
 }

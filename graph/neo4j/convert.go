@@ -41,7 +41,7 @@ func sourceProps(s graph.Source) map[string]any {
 		}
 	}
 	if !s.Published.IsZero() {
-		p["first"] = s.Published.First()
+		p["public"] = graph.PublicFrom(s.Published) // the day it was certainly public
 	}
 	return p
 }

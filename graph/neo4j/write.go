@@ -67,15 +67,16 @@ func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
 				}
 			}
 		}
-		// known: the first day one of its sources was published. A source's new
-		// date changes it for every claim that cites the source.
+		// known: the first day one of its sources was certainly public
+		// (graph.KnownFrom). A source's new date changes it for every claim
+		// that cites the source.
 		for _, q := range []string{
 			`MATCH (e:Entity) WHERE e.id IN $entities OR any(x IN e.sources WHERE x IN $sources)
 			 OPTIONAL MATCH (s:Source) WHERE s.id IN e.sources
-			 WITH e, min(s.first) AS known SET e.known = known`,
+			 WITH e, min(s.public) AS known SET e.known = known`,
 			`MATCH ()-[r:REL]->() WHERE r.id IN $relations OR any(x IN r.sources WHERE x IN $sources)
 			 OPTIONAL MATCH (s:Source) WHERE s.id IN r.sources
-			 WITH r, min(s.first) AS known SET r.known = known`,
+			 WITH r, min(s.public) AS known SET r.known = known`,
 		} {
 			params := map[string]any{"entities": entityIDs, "relations": relationIDs, "sources": sourceIDs}
 			if _, err := tx.Run(ctx, q, params); err != nil {

@@ -26,11 +26,17 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 			Sources: []string{"s-year"}}},
 	})
 
+	// A source is certainly public from the last day its date covers: "2021"
+	// from 31 December, "2021-07" from 31 July (s-old "2019-05", s-mid
+	// 2021-03-02, s-new 2021-07-19, s-fr "2021-07", s-year "2021").
 	old := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14"}
-	year := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r16@2020", "entity:event-5@2020-03"}
-	mid := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020", "relation:r16@2020",
-		"entity:event-5@2020-03", "entity:event-4@2021"}
-	fr := append(append([]string{}, mid...), "entity:event-2@2021-07")
+	mid := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020", "entity:event-4@2021"}
+	july19 := []string{"entity:camp@2011", "relation:r03@2011", "relation:r09@2011", "relation:r13@2015",
+		"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020",
+		"entity:event-4@2021", "entity:indict@2021-05", "entity:event-1@2021-07-19"}
+	july31 := []string{"entity:camp@2011", "relation:r03@2011", "relation:r09@2011", "relation:r13@2015",
+		"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020",
+		"entity:event-4@2021", "entity:indict@2021-05", "entity:event-2@2021-07", "entity:event-1@2021-07-19"}
 	all := []string{"entity:camp@2011", "relation:r03@2011", "relation:r09@2011", "relation:r13@2015",
 		"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020", "relation:r16@2020",
 		"entity:event-5@2020-03", "entity:event-4@2021", "entity:indict@2021-05", "entity:event-2@2021-07",
@@ -40,15 +46,19 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 		want    []string
 	}{
 		{"2020-12-31", old},
-		{"2021-01-01", year}, // a source dated "2021" counts from its first day
+		{"2021-01-01", old}, // a source dated "2021" is not yet certainly public
 		{"2021-06-30", mid},
-		{"2021-07-01", fr}, // a source dated "2021-07" counts from its first day
-		{"2021-07-18", fr},
-		{"2021-07-19", all},
-		{"2020-12", old}, // knownAt of month precision: what was known by its last day
-		{"2021-01", year},
+		{"2021-07-01", mid}, // nor one dated "2021-07"
+		{"2021-07-18", mid},
+		{"2021-07-19", july19},
+		{"2021-07-30", july19},
+		{"2021-07-31", july31}, // "2021-07" counts from its last day
+		{"2021-12-30", july31},
+		{"2021-12-31", all}, // and "2021" from 31 December
+		{"2020-12", old},    // knownAt of month precision: what was known by its last day
+		{"2021-01", old},
 		{"2021-06", mid},
-		{"2021-07", all},
+		{"2021-07", july31},
 		{"2020", old}, // knownAt of year precision: what was known by 31 December
 		{"2021", all},
 	} {
@@ -61,12 +71,13 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 		entities, edges []string
 	}{
 		{"actor-b", "2020-12-31", []string{"actor-b"}, []string{}},
-		{"actor-b", "2021-01-01", []string{"actor-b", "org-m"}, []string{"r16"}},
+		{"actor-b", "2021-01-01", []string{"actor-b"}, []string{}},
 		{"actor-b", "2020", []string{"actor-b"}, []string{}},
-		{"actor-b", "2021-06", []string{"actor-b", "org-m"}, []string{"r16"}},
+		{"actor-b", "2021-06", []string{"actor-b"}, []string{}},
 		{"actor-b", "2021", []string{"actor-b", "event-1", "org-m"}, []string{"r06", "r07", "r16"}}, // r12's only source is undated
 		{"person-p", "2021-06-30", []string{"person-p"}, []string{}},
-		{"person-p", "2021-07-01", []string{"org-m", "person-p"}, []string{"r14"}},
+		{"person-p", "2021-07-01", []string{"person-p"}, []string{}},
+		{"person-p", "2021-07-30", []string{"actor-a", "indict", "org-m", "person-p"}, []string{"r01", "r02", "r05", "r13"}},
 		{"person-p", "2021-07", []string{"actor-a", "indict", "org-m", "person-p"}, []string{"r01", "r02", "r05", "r13", "r14"}},
 	} {
 		g := neighborhood(t, s, []string{c.seed}, 1, 100, graph.Filter{KnownAt: d(c.knownAt)})
@@ -79,16 +90,17 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 		want    []string
 	}{
 		{"2021-06-30", []string{}},
-		{"2021-07-01", []string{"person-p r14 org-m"}},
+		{"2021-07-01", []string{}},
+		{"2021-07-19", []string{"person-p r13 org-m"}},
 		{"2021-07", []string{"person-p r13 org-m", "person-p r14 org-m"}},
 		{"2021", []string{"person-p r13 org-m", "person-p r14 org-m"}},
 	} {
 		same(t, "paths known at "+c.knownAt, paths(t, s, "person-p", "org-m", 1, 5, graph.Filter{KnownAt: d(c.knownAt)}), c.want)
 	}
 	same(t, "path through a claim known from a year-precision source", paths(t, s, "actor-b", "org-m", 3, 5,
-		graph.Filter{KnownAt: d("2021-01-01")}), []string{"actor-b r16 org-m"})
-	same(t, "not known the day before", paths(t, s, "actor-b", "org-m", 3, 5,
-		graph.Filter{KnownAt: d("2020-12-31")}), []string{})
+		graph.Filter{KnownAt: d("2021-12-31")}), []string{"actor-b r16 org-m"})
+	same(t, "not known the day before: the path goes round", paths(t, s, "actor-b", "org-m", 3, 5,
+		graph.Filter{KnownAt: d("2021-12-30")}), []string{"actor-b r07 event-1 r06 org-m"})
 }
 
 // testTimelinePrecisionOrder: items whose dates begin on the same day come

@@ -333,9 +333,12 @@ func testNeighborhoodFilters(t *testing.T, s graph.Store) {
 	g = neighborhood(t, s, []string{"actor-a"}, 2, 100, graph.Filter{KnownAt: graph.MustDate("2020-01-01")})
 	same(t, "known at 2020: only what s-old said", entityIDs(g.Entities), []string{"actor-a", "event-3", "malware-x", "org-m"})
 	same(t, "known at 2020 edges (r15 has an undated source too)", relationIDs(g.Relations), []string{"r01", "r10", "r15"})
-	g = neighborhood(t, s, []string{"actor-a"}, 1, 100, graph.Filter{KnownAt: graph.MustDate("2021-07-10")})
-	same(t, "a source of month precision counts as known within its month", entityIDs(g.Entities),
-		[]string{"actor-a", "country-f", "event-2", "malware-x", "org-m"})
+	g = neighborhood(t, s, []string{"actor-a"}, 1, 100, graph.Filter{KnownAt: graph.MustDate("2021-07-18")})
+	same(t, "a source of month precision is not certainly public before its month's last day", entityIDs(g.Entities),
+		[]string{"actor-a", "country-f", "malware-x", "org-m"})
+	g = neighborhood(t, s, []string{"actor-a"}, 1, 100, graph.Filter{KnownAt: graph.MustDate("2021-07-31")})
+	same(t, "a source of month precision counts from its month's last day", entityIDs(g.Entities),
+		[]string{"actor-a", "camp", "country-f", "event-2", "malware-x", "org-m", "person-p"})
 	g = neighborhood(t, s, []string{"camp"}, 1, 100, graph.Filter{Window: graph.Window{From: graph.MustDate("2019"), To: graph.MustDate("2021")}})
 	same(t, "window: dated relations outside it go, undated ones stay, dated entities must overlap",
 		entityIDs(g.Entities), []string{"actor-a", "camp"})
@@ -384,8 +387,10 @@ func testPaths(t *testing.T, s graph.Store) {
 		[]string{"indict r05 person-p r13 org-m", "indict r05 person-p r14 org-m"})
 	same(t, "inner entities pass the kind filter", paths(t, s, "person-p", "country-n", 4, 3, graph.Filter{Kinds: []graph.Kind{graph.Person, graph.Campaign}}),
 		[]string{})
-	same(t, "known at", paths(t, s, "person-p", "org-m", 4, 3, graph.Filter{KnownAt: graph.MustDate("2021-07-15")}),
-		[]string{"person-p r14 org-m"})
+	same(t, "known at", paths(t, s, "person-p", "org-m", 4, 3, graph.Filter{KnownAt: graph.MustDate("2021-07-19")}),
+		[]string{"person-p r13 org-m"})
+	same(t, "known at, both", paths(t, s, "person-p", "org-m", 4, 3, graph.Filter{KnownAt: graph.MustDate("2021-07-31")}),
+		[]string{"person-p r13 org-m", "person-p r14 org-m"})
 	same(t, "unknown id", paths(t, s, "person-p", "nope", 4, 3, graph.Filter{}), []string{})
 	same(t, "same entity", paths(t, s, "org-m", "org-m", 4, 3, graph.Filter{}), []string{"org-m"})
 }
