@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -201,5 +202,16 @@ func TestDatasets(t *testing.T) {
 	want := `{"datasets":[{"id":"doj-2021-07-19","licence":"CC0-1.0","name":"Held","published":"2021-07","publisher":null,"url":null,"version":"1"}]}`
 	if string(raw) != want {
 		t.Errorf("datasets:\n got %s\nwant %s", raw, want)
+	}
+}
+
+// TestRelationCounts: an entity's relations counted by type and direction.
+func TestRelationCounts(t *testing.T) {
+	sc := newSchema(t, curated(t))
+	got := query(t, sc, `{ entity(id: "doj-apt40-indictment") { relationCounts { type direction count atLeast } } }`, nil)
+	raw, _ := json.Marshal(got)
+	want := `{"entity":{"relationCounts":[{"atLeast":false,"count":4,"direction":"OUT","type":"CHARGES"},`
+	if !strings.HasPrefix(string(raw), want) || !strings.Contains(string(raw), `{"atLeast":false,"count":1,"direction":"OUT","type":"ISSUED_BY"}`) {
+		t.Errorf("relationCounts: %s", raw)
 	}
 }

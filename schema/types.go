@@ -2,7 +2,9 @@ package schema
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -15,6 +17,7 @@ type types struct {
 	source          *graphql.Object
 	attribute       *graphql.Object
 	alternative     *graphql.Object
+	relationCount   *graphql.Object
 	entity          *graphql.Interface
 	objects         map[graph.Kind]*graphql.Object
 	relation        *graphql.Object
@@ -108,9 +111,21 @@ func newTypes() *types {
 		Description: "A value another dataset gives for an entity's description, start or end, with its sources. " +
 			"When datasets disagree the entity shows the first one's value (the curated data first) and keeps the others here.",
 		Fields: graphql.Fields{
-			"field": field(graphql.NewNonNull(graphql.String), `"description", "start" or "end".`, func(a graph.Alternative) any { return a.Field }),
-			"value": field(graphql.NewNonNull(graphql.String), "", func(a graph.Alternative) any { return a.Value }),
+			"field":   field(graphql.NewNonNull(graphql.String), `"description", "start" or "end".`, func(a graph.Alternative) any { return a.Field }),
+			"value":   field(graphql.NewNonNull(graphql.String), "", func(a graph.Alternative) any { return a.Value }),
 			"sources": t.sourcesField(func(v any) []string { return v.(graph.Alternative).Sources }),
+		},
+	})
+
+	t.relationCount = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "RelationCount",
+		Description: "How many relations of one type an entity has in one direction: what a client shows before it expands them.",
+		Fields: graphql.Fields{
+			"type":      field(graphql.NewNonNull(graphql.String), "", func(c relationCount) any { return c.Type }),
+			"direction": field(graphql.NewNonNull(t.direction), "OUT: the entity is the relation's from; IN: its to.", func(c relationCount) any { return string(c.Direction) }),
+			"count":     field(graphql.NewNonNull(graphql.Int), "", func(c relationCount) any { return c.Count }),
+			"atLeast": field(graphql.NewNonNull(graphql.Boolean), fmt.Sprintf("True when the entity has more than %d relations in all: the counts are of the first %d.", graph.MaxRelations-1, graph.MaxRelations-1),
+				func(c relationCount) any { return c.AtLeast }),
 		},
 	})
 
@@ -144,7 +159,7 @@ func newTypes() *types {
 					return *r.Confidence
 				}),
 				"description": field(graphql.String, "", func(r graph.Relation) any { return optional(r.Description) }),
-				"sources": t.sourcesField(func(v any) []string { return v.(graph.Relation).Sources }),
+				"sources":     t.sourcesField(func(v any) []string { return v.(graph.Relation).Sources }),
 			}
 		}),
 	})
@@ -254,6 +269,21 @@ func (t *types) entityFields() graphql.Fields {
 			}
 			return e.Alternatives
 		}),
+		"relationCounts": {
+			Type:        nonNullList(t.relationCount),
+			Description: "All the entity's relations counted by type and direction, most first (then by type); no filter applies.",
+			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				e := p.Source.(graph.Entity)
+				rels := batcherFrom(p.Context).relations(e.ID, graph.RelationQuery{Direction: graph.Both, Limit: graph.MaxRelations})
+				return thunk(func() (any, error) {
+					v, err := rels()
+					if err != nil {
+						return nil, err
+					}
+					return countRelations(e.ID, v.([]graph.Relation)), nil
+				}), nil
+			}),
+		},
 		"relations": {
 			Type: nonNullList(t.relation),
 			Args: graphql.FieldConfigArgument{
@@ -305,6 +335,41 @@ func (t *types) sourcesField(ids func(any) []string) *graphql.Field {
 			}, nil
 		}),
 	}
+}
+
+// relationCount is one row of Entity.relationCounts.
+type relationCount struct {
+	Type      string
+	Direction graph.Direction
+	Count     int
+	AtLeast   bool
+}
+
+// countRelations counts the relations of entity id by type and direction.
+func countRelations(id string, rels []graph.Relation) []relationCount {
+	counts := map[[2]string]int{}
+	for i := range rels {
+		r := &rels[i]
+		dir := graph.Out
+		if r.To == id {
+			dir = graph.In
+		}
+		counts[[2]string{r.Type, string(dir)}]++
+	}
+	out := make([]relationCount, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, relationCount{Type: k[0], Direction: graph.Direction(k[1]), Count: n, AtLeast: len(rels) >= graph.MaxRelations})
+	}
+	slices.SortFunc(out, func(a, b relationCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		if a.Type != b.Type {
+			return strings.Compare(a.Type, b.Type)
+		}
+		return strings.Compare(string(a.Direction), string(b.Direction))
+	})
+	return out
 }
 
 func nonNilSources(s []graph.Source) []graph.Source {
