@@ -1,6 +1,9 @@
 package graph
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Source is a document a claim comes from: a press release, an indictment, an
 // advisory, an article.
@@ -71,16 +74,20 @@ func (e *Entity) Attr(key string) string {
 }
 
 // ExternalIDKeys are the attributes that identify an entity in other
-// datasets (ATT&CK's G0065, S0021, T1566); search finds entities by them.
-var ExternalIDKeys = []string{"mitre_attack_id"}
+// datasets (ATT&CK's G0065, S0021, T1566; the CVE ids of a vulnerability);
+// search finds entities by them. A value may hold several ids, separated by
+// commas ("CVE-2021-26855, CVE-2021-27065").
+var ExternalIDKeys = []string{"mitre_attack_id", "cves"}
 
 // SearchLabels are the labels search matches besides the name: the aliases,
-// then the external ids.
+// then the external ids, one label per id.
 func (e *Entity) SearchLabels() []string {
 	labels := e.Aliases
 	for _, k := range ExternalIDKeys {
-		if v := e.Attr(k); v != "" {
-			labels = append(labels[:len(labels):len(labels)], v)
+		for _, v := range strings.Split(e.Attr(k), ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				labels = append(labels[:len(labels):len(labels)], v)
+			}
 		}
 	}
 	return labels
