@@ -1,0 +1,271 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/attribution-explorer/attribution/graph"
+)
+
+var _ graph.Aggregator = (*Store)(nil)
+
+// The rules of graph/aggregate.go in Cypher. One query selects the items
+// of the measure that pass the filters (kind and event type, window,
+// known-at, datasets), collects the incidents of each and its keys in the
+// dimensions the query needs (pattern subqueries over known relations),
+// applies the conditions, and groups the items into ordered buckets, cut
+// to the limit. Every value is a parameter; the text varies only with the
+// measure, the dimensions and the order, chosen from fixed fragments.
+
+// Aggregate counts items by their keys.
+func (s *Store) Aggregate(ctx context.Context, q graph.AggregateQuery) (graph.AggregateResult, error) {
+	if err := q.Check(); err != nil {
+		return graph.AggregateResult{}, err
+	}
+	query, params := aggregateQuery(&q, false)
+	recs, err := s.read(ctx, query, params)
+	if err != nil {
+		return graph.AggregateResult{}, err
+	}
+	rec := recs[0]
+	res := graph.AggregateResult{Total: int(value[int64](rec, "total")), BucketCount: int(value[int64](rec, "bucketCount")),
+		Buckets: []graph.Bucket{}}
+	for _, x := range value[[]any](rec, "page") {
+		row := x.([]any)
+		b := graph.Bucket{Keys: toKeys(q.GroupBy, row[0].([]any)), Count: int(row[1].(int64)), IDs: []string{}}
+		for _, id := range row[2].([]any) {
+			b.IDs = append(b.IDs, id.(string))
+		}
+		res.Buckets = append(res.Buckets, b)
+	}
+	return res, nil
+}
+
+// TimeToAttribution groups attributions in Cypher, which returns the date
+// of each and the starts of its incidents; graph.Summarize measures them,
+// as in the memory store.
+func (s *Store) TimeToAttribution(ctx context.Context, q graph.AggregateQuery) (graph.LagResult, error) {
+	if err := q.CheckLags(); err != nil {
+		return graph.LagResult{}, err
+	}
+	query, params := aggregateQuery(&q, true)
+	recs, err := s.read(ctx, query, params)
+	if err != nil {
+		return graph.LagResult{}, err
+	}
+	rec := recs[0]
+	res := graph.LagResult{Total: int(value[int64](rec, "total")), BucketCount: int(value[int64](rec, "bucketCount")),
+		Buckets: []graph.LagBucket{}}
+	for _, x := range value[[]any](rec, "page") {
+		row := x.([]any)
+		b := graph.LagBucket{Bucket: graph.Bucket{Keys: toKeys(q.GroupBy, row[0].([]any)), Count: int(row[1].(int64)), IDs: []string{}}}
+		var in []graph.LagInput
+		for _, m := range row[2].([]any) {
+			member := m.([]any) // [id, date, starts]
+			if len(b.IDs) < q.IDs {
+				b.IDs = append(b.IDs, member[0].(string))
+			}
+			d, _ := member[1].(string)
+			li := graph.LagInput{Date: mustDate(d)}
+			for _, st := range member[2].([]any) {
+				li.Starts = append(li.Starts, mustDate(st.(string)))
+			}
+			in = append(in, li)
+		}
+		b.Lags = graph.Summarize(in, q.Wide())
+		res.Buckets = append(res.Buckets, b)
+	}
+	return res, nil
+}
+
+// mustDate reads a date the store wrote (dateProp); "" is no date.
+func mustDate(s string) graph.PartialDate {
+	d, _ := graph.ParseDate(s)
+	return d
+}
+
+// toKeys reads the keys of a bucket: per dimension [id, name, kind], or null for none.
+func toKeys(dims []graph.Dimension, raw []any) []graph.Key {
+	keys := make([]graph.Key, len(dims))
+	for i, d := range dims {
+		keys[i] = graph.Key{Dimension: d}
+		if k, ok := raw[i].([]any); ok {
+			keys[i].ID, keys[i].Name, keys[i].Kind = k[0].(string), k[1].(string), graph.Kind(k[2].(string))
+		}
+	}
+	return keys
+}
+
+// Fragments of the query. known(x) is graph.KnownBy on a relation or an
+// entity; attr(x, key) the value of an attribute, or null.
+func known(x string) string { return fmt.Sprintf("($knownAt IS NULL OR %s.known <= $knownAt)", x) }
+
+func attr(x, keyParam string) string {
+	return fmt.Sprintf("head([j IN range(0, size(coalesce(%[1]s.attrKeys, [])) - 1) WHERE %[1]s.attrKeys[j] = $%[2]s | %[1]s.attrValues[j]])", x, keyParam)
+}
+
+// keyOf is a key made of entity x.
+const keyOf = "[x.id, x.name, x.kind]"
+
+// out: the keys of the entities x that item e reaches by a known relation
+// of type typ whose end passes pred.
+func out(from, typ, pred string) string {
+	return fmt.Sprintf("MATCH (%s)-[r:REL]->(x:Entity) WHERE r.type = $%s AND %s AND %s RETURN DISTINCT %s AS k", from, typ, pred, known("r"), keyOf)
+}
+
+// dimensionKeys is the Cypher list of the keys of e in dimension d: each a
+// list [id, name, kind], each once.
+func dimensionKeys(q *graph.AggregateQuery, d graph.Dimension) string {
+	const country, notCountry, sector = "x.kind = $kCountry", "x.kind <> $kCountry", "x.kind = $kSector"
+	collect := func(branches ...string) string {
+		return "COLLECT { " + strings.Join(branches, " UNION ") + " }"
+	}
+	attributed := func(pred string) string {
+		branches := []string{out("e", "tAccuses", pred)}
+		if q.Measure != graph.Attributions {
+			branches = append(branches, "UNWIND incs AS i "+out("i", "tAttributedTo", pred),
+				fmt.Sprintf("UNWIND incs AS i MATCH (x:Entity)-[r:REL]->(i) WHERE r.type = $tConducted AND %s AND %s RETURN DISTINCT %s AS k",
+					pred, known("r"), keyOf))
+		}
+		return collect(branches...)
+	}
+	value := func(expr string) string {
+		return fmt.Sprintf("[v IN [%s] WHERE v IS NOT NULL AND v <> '' | [v, v, '']]", expr)
+	}
+	switch d {
+	case graph.ByYear:
+		return "CASE WHEN e.start IS NULL THEN [] ELSE [[left(e.start, 4), left(e.start, 4), '']] END"
+	case graph.ByMonth:
+		return "CASE WHEN e.start IS NULL THEN [] WHEN e.prec = $yearPrecision THEN [[e.start, e.start + $monthUnknown, '']] " +
+			"ELSE [[left(e.start, 7), left(e.start, 7), '']] END"
+	case graph.ByAttributingCountry:
+		return collect(out("e", "tIssuedBy", country))
+	case graph.ByAttributingActor:
+		return collect(out("e", "tIssuedBy", notCountry))
+	case graph.ByAttributedCountry:
+		return attributed(country)
+	case graph.ByAttributedActor:
+		return attributed(notCountry)
+	case graph.ByVictimCountry:
+		return collect("UNWIND incs AS i " + out("i", "tTargeted", country))
+	case graph.BySector:
+		return collect("UNWIND incs AS i " + out("i", "tTargeted", sector))
+	case graph.ByAttributionType:
+		return value(attr("e", "aAttributionType"))
+	case graph.ByAttributionBasis:
+		return value(attr("e", "aAttributionBasis"))
+	case graph.ByResponseType:
+		legal := attr("e", "aLegalAction")
+		return value(fmt.Sprintf("CASE WHEN %[1]s IS NOT NULL AND %[1]s <> '' THEN %[1]s ELSE %[2]s END", legal, attr("e", "aResponseType")))
+	}
+	panic("unknown dimension " + string(d)) // Check refused it
+}
+
+// aggregateQuery builds the query of an aggregate, or with lags of a time
+// to attribution, and its parameters.
+func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any) {
+	kinds, eventTypes := q.Measure.MeasureItems()
+	if len(q.Kinds) > 0 {
+		kinds = q.Kinds
+	}
+	wlo, whi := q.Window.Bounds()
+	p := map[string]any{
+		"itemKinds": kindStrings(kinds), "eventTypes": nonNil(eventTypes), "incidentEventTypes": graph.IncidentEventTypes,
+		"windowed": !q.Window.IsZero(), "wlo": wlo, "whi": whi, "knownAt": nil,
+		"datasets": nonNil(q.Datasets), "entities": nonNil(q.Entities), "ids": q.IDs, "limit": q.Limit,
+		"monthUnknown": graph.MonthUnknown, "yearPrecision": int(graph.YearPrecision),
+		"kEvent": string(graph.Event), "kCampaign": string(graph.Campaign), "kCountry": string(graph.Country), "kSector": string(graph.Sector),
+		"tConcerns": "CONCERNS", "tIssuedBy": "ISSUED_BY", "tAccuses": "ACCUSES", "tAttributedTo": "ATTRIBUTED_TO",
+		"tConducted": "CONDUCTED", "tTargeted": "TARGETED",
+		"aEventType": graph.EventTypeKey, "aAttributionType": graph.AttributionTypeKey, "aAttributionBasis": graph.AttributionBasisKey,
+		"aLegalAction": graph.LegalActionKey, "aResponseType": graph.ResponseTypeKey,
+	}
+	if !q.KnownAt.IsZero() {
+		p["knownAt"] = q.KnownAt.Last()
+	}
+	var b strings.Builder
+	b.WriteString(`
+		MATCH (e:Entity)
+		WHERE e.kind IN $itemKinds
+		  AND (e.kind <> $kEvent OR ` + attr("e", "aEventType") + ` IN $eventTypes)
+		  AND (NOT $windowed OR (e.start IS NOT NULL AND e.lo <= $whi AND e.hi >= $wlo))
+		  AND ` + known("e") + `
+		  AND ($datasets = [] OR any(s IN coalesce(e.sources, []) WHERE any(d IN $datasets WHERE s = d OR s STARTS WITH d + '.')))
+	`)
+	if q.Measure == graph.Incidents {
+		b.WriteString("WITH e, [e] AS incs\n")
+	} else {
+		b.WriteString(`WITH e, COLLECT {
+			MATCH (e)-[c:REL]->(i:Entity)
+			WHERE c.type = $tConcerns AND ` + known("c") + ` AND ` + known("i") + `
+			  AND (i.kind = $kCampaign OR (i.kind = $kEvent AND ` + attr("i", "aEventType") + ` IN $incidentEventTypes))
+			RETURN DISTINCT i
+		} AS incs
+	`)
+	}
+	needed := q.NeededDimensions()
+	vars := map[graph.Dimension]string{}
+	b.WriteString("WITH e, incs")
+	for i, d := range needed {
+		vars[d] = fmt.Sprintf("d%d", i)
+		fmt.Fprintf(&b, ",\n\t%s AS %s", dimensionKeys(q, d), vars[d])
+	}
+	b.WriteString("\nWHERE true")
+	for i, c := range q.Where {
+		name := fmt.Sprintf("where%d", i)
+		p[name] = c.Values
+		fmt.Fprintf(&b, " AND any(k IN %s WHERE k[0] IN $%s)", vars[c.Dimension], name)
+	}
+	var entityKeys []string
+	for _, d := range needed {
+		if d.IsEntity() && len(q.Entities) > 0 {
+			entityKeys = append(entityKeys, vars[d])
+		}
+	}
+	if len(entityKeys) == 0 {
+		entityKeys = []string{"[]"}
+	}
+	b.WriteString(" AND ($entities = [] OR e.id IN $entities OR any(i IN incs WHERE i.id IN $entities) OR any(k IN " +
+		strings.Join(entityKeys, " + ") + " WHERE k[0] IN $entities))\n")
+
+	// The rows, in id order: {id, g0, g1 ...} (and the date and the
+	// incidents' starts for lags).
+	b.WriteString("WITH e, incs")
+	for _, d := range needed {
+		b.WriteString(", " + vars[d])
+	}
+	b.WriteString(" ORDER BY e.id\nWITH collect({id: e.id")
+	for i, d := range q.GroupBy {
+		fmt.Fprintf(&b, ", g%d: %s", i, vars[d])
+	}
+	if lags {
+		b.WriteString(", date: coalesce(e.start, ''), starts: [i IN incs WHERE i.start IS NOT NULL | i.start]")
+	}
+	b.WriteString("}) AS rows\nCALL (rows) {\n\tUNWIND rows AS row\n")
+	var keys, order []string
+	for i := range q.GroupBy {
+		fmt.Fprintf(&b, "\tUNWIND CASE WHEN size(row.g%[1]d) = 0 THEN [null] ELSE row.g%[1]d END AS k%[1]d\n", i)
+		keys = append(keys, fmt.Sprintf("k%d", i))
+		order = append(order, fmt.Sprintf("k%[1]d IS NULL, k%[1]d[0]", i))
+	}
+	if q.OrderBy == graph.ByCount {
+		order = append([]string{"n DESC"}, order...)
+	}
+	member := "row.id"
+	if lags {
+		member = "[row.id, row.date, row.starts]"
+	}
+	group := strings.Join(append(keys, "count(*) AS n", "collect("+member+") AS members"), ", ")
+	fmt.Fprintf(&b, "\tWITH %s WHERE n > 0\n", group)
+	if len(order) > 0 {
+		b.WriteString("\tWITH " + strings.Join(append(keys, "n", "members"), ", ") + " ORDER BY " + strings.Join(order, ", ") + "\n")
+	}
+	members := "members[..$ids]"
+	if lags {
+		members = "members"
+	}
+	fmt.Fprintf(&b, "\tRETURN collect([[%s], n, %s]) AS buckets\n}\n", strings.Join(keys, ", "), members)
+	b.WriteString("RETURN size(rows) AS total, size(buckets) AS bucketCount, buckets[..$limit] AS page")
+	return b.String(), p
+}
