@@ -1,7 +1,7 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build frontend test lint bench bench-frontend neo4j-up neo4j-down soak fuzz
+.PHONY: run build frontend test lint bench bench-api bench-frontend neo4j-up neo4j-down soak fuzz
 
 # Builds the web explorer and the binary, then serves on the embedded store
 # (or on Neo4j when NEO4J_URI is set). Without npm, serves the API alone.
@@ -38,6 +38,13 @@ bench-frontend: build
 # Benchmarks of both stores (starts Neo4j unless NEO4J_URI names one); see docs/benchmarks.md.
 bench:
 	scripts/bench
+
+# The load benchmark of the API: the binary on both stores and "the limit"
+# (hand-written Cypher, plain JSON) under closed-loop load, on the default data
+# and a random graph of 50,000 entities; starts its own Neo4j; writes its table
+# into docs/benchmarks.md (about 15 minutes; BENCH_API_DURATION, see scripts/bench-api).
+bench-api:
+	scripts/bench-api
 
 # A bounded soak test on loopback (SOAK_DURATION, default 3m): its own Neo4j,
 # stopped and restarted under load; report in test-results/soak.json.
