@@ -16,12 +16,13 @@ export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /**
  * startServer runs bin/attribution serve on a free port and returns its URL and a stop function.
- * data names the public datasets served beside the curated data ("none" or "all").
+ * data names the public datasets served beside the curated data ("none" or "all");
+ * args are more arguments of serve (-import FILE adds a STIX bundle).
  */
-export async function startServer({ data = "none" } = {}) {
+export async function startServer({ data = "none", args = [] } = {}) {
   const bin = process.env.ATTRIBUTION_BIN ?? join(root, "bin", "attribution");
   const env = { ...process.env, NEO4J_URI: "", ATTRIBUTION_DATA: data }; // the embedded store
-  const proc = spawn(bin, ["serve", "-addr", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(bin, ["serve", "-addr", "127.0.0.1:0", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr += d));
   const url = await new Promise((resolve, reject) => {

@@ -66,6 +66,7 @@ export const DETAIL = `query Detail($id: ID!) {
     ... on Vulnerability { cves }
     ... on Indictment { court caseNumber filed unsealed charges defendants { id name } }
     alternatives { field value sources { ${SOURCE} } }
+    relationCounts { type direction count atLeast }
     relations(first: 500) { ${RELATION} from { id name } to { id name } }
   }
 }`;
@@ -77,7 +78,7 @@ export const PATHS = `query Paths($from: ID!, $to: ID!, $filter: GraphFilter) {
 }`;
 
 export const TIMELINE = `query Timeline($filter: TimelineFilter) {
-  timeline(filter: $filter, first: 500) { totalCount edges { node { id date end title entity { id kind } relation { id from { id } to { id } } sources { ${SOURCE} } } } }
+  timeline(filter: $filter, first: 500) { totalCount edges { node { id date end title entity { id kind } relation { id type from { id name } to { id name } } sources { ${SOURCE} } } } }
 }`;
 
 export const RELATION_TYPES = `{ relationTypes { name meaning } datasets { id name version } }`;

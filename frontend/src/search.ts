@@ -11,9 +11,16 @@ export interface ComboboxOptions {
   noResults: () => string;
   onPick: (hit: Hit) => void;
   onError: (e: unknown) => void;
+  /** onType: the text was typed, not picked: it names no entity yet. */
+  onType?: (text: string) => void;
 }
 
-export function combobox(o: ComboboxOptions): void {
+export interface Combobox {
+  /** search runs the search for the input's text and opens the list. */
+  search(): void;
+}
+
+export function combobox(o: ComboboxOptions): Combobox {
   let hits: Hit[] = [];
   let active = -1;
   let timer: number | undefined;
@@ -44,7 +51,7 @@ export function combobox(o: ComboboxOptions): void {
       li.setAttribute("role", "option");
       li.dataset.id = h.entity.id;
       li.setAttribute("aria-selected", String(i === active));
-      const name = document.createElement("span");
+      const name = document.createElement("bdi"); // isolated: a name's direction controls stay in it
       name.className = "hit-name";
       name.textContent = h.entity.name;
       const kind = document.createElement("span");
@@ -52,7 +59,7 @@ export function combobox(o: ComboboxOptions): void {
       kind.textContent = o.kindLabel(h.entity.kind);
       li.append(name, kind);
       if (h.matched !== h.entity.name) {
-        const alias = document.createElement("span");
+        const alias = document.createElement("bdi");
         alias.className = "hit-alias";
         alias.textContent = `“${h.matched}”`;
         li.append(alias);
@@ -74,7 +81,7 @@ export function combobox(o: ComboboxOptions): void {
     close();
     o.onPick(h);
   };
-  o.input.addEventListener("input", () => {
+  const search = (delay: number) => {
     window.clearTimeout(timer);
     const q = o.input.value.trim();
     if (!q) return close();
@@ -89,7 +96,11 @@ export function combobox(o: ComboboxOptions): void {
       } catch (e) {
         o.onError(e);
       }
-    }, 120);
+    }, delay);
+  };
+  o.input.addEventListener("input", () => {
+    o.onType?.(o.input.value);
+    search(120);
   });
   o.input.addEventListener("keydown", (e) => {
     if (o.list.hidden && e.key !== "Escape") return;
@@ -106,4 +117,5 @@ export function combobox(o: ComboboxOptions): void {
     }
   });
   o.input.addEventListener("blur", () => window.setTimeout(close, 100));
+  return { search: () => search(0) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultState, fromQuery, graphFilter, isPartialDate, timelineFilter, toQuery } from "./state";
+import { defaultState, expansionKey, fromQuery, graphFilter, isPartialDate, parseExpansion, timelineFilter, toQuery } from "./state";
 
 describe("URL state", () => {
   it("leaves defaults out of the URL", () => {
@@ -9,7 +9,9 @@ describe("URL state", () => {
   it("round-trips every field", () => {
     const s = defaultState();
     s.selected = "apt40";
-    s.expanded = ["apt40", "ding-xiaoyang"];
+    s.edge = "apt40-targeted-norway";
+    s.expanded = ["apt40", "ding-xiaoyang", "apt31:USES"];
+    s.labels = "many";
     s.filter = { kinds: ["COUNTRY", "SECTOR"], relationTypes: ["TARGETED"], minConfidence: 85, from: "2021-07", to: "2021-07-31", knownAt: "2021" };
     s.path = { from: "ding-xiaoyang", to: "norway" };
     s.lang = "fr";
@@ -27,6 +29,14 @@ describe("URL state", () => {
     expect(s.path).toBeNull();
   });
 
+  it("reads an expansion of one relation type", () => {
+    expect(parseExpansion("apt40:USES")).toEqual({ id: "apt40", type: "USES" });
+    expect(parseExpansion("apt40")).toEqual({ id: "apt40", type: null });
+    expect(parseExpansion("a:b")).toEqual({ id: "a:b", type: null });
+    expect(expansionKey({ id: "apt40", type: "TARGETED" })).toBe("apt40:TARGETED");
+    expect(fromQuery("labels=lots").labels).toBe("some");
+  });
+
   it("keeps an explicitly empty expansion", () => {
     const s = defaultState();
     s.expanded = [];
@@ -37,9 +47,15 @@ describe("URL state", () => {
 describe("filters for the API", () => {
   it("drop empty fields", () => {
     expect(graphFilter(defaultState().filter)).toEqual({});
-    const f = { kinds: [], relationTypes: ["CHARGES"], minConfidence: 0, from: "2021", to: "", knownAt: "2021-01-01" };
-    expect(graphFilter(f)).toEqual({ relationTypes: ["CHARGES"], minConfidence: 0, from: "2021", knownAt: "2021-01-01" });
-    expect(timelineFilter(f)).toEqual({ minConfidence: 0, from: "2021", knownAt: "2021-01-01" });
+    const f = { kinds: [], relationTypes: ["CHARGES"], minConfidence: 60, from: "2021", to: "", knownAt: "2021-01-01" };
+    expect(graphFilter(f)).toEqual({ relationTypes: ["CHARGES"], minConfidence: 60, from: "2021", knownAt: "2021-01-01" });
+    expect(timelineFilter(f)).toEqual({ minConfidence: 60, from: "2021", knownAt: "2021-01-01" });
+  });
+
+  it("ask for no minimum confidence at 0, which keeps the claims that state none", () => {
+    const f = { ...defaultState().filter, minConfidence: 0 };
+    expect(graphFilter(f)).toEqual({});
+    expect(fromQuery(toQuery({ ...defaultState(), filter: f })).filter.minConfidence).toBe(0);
   });
 
   it("accept the three precisions of a partial date", () => {

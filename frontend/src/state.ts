@@ -15,12 +15,35 @@ export interface Filter {
   knownAt: string;
 }
 
+export const LABEL_DENSITIES = ["few", "some", "many"] as const;
+export type LabelDensity = (typeof LABEL_DENSITIES)[number];
+
+/** The shareable part of the explorer's state: what the URL holds. */
 export interface State {
   selected: string | null;   // entity id
-  expanded: string[];        // entity ids whose neighbours are shown, in order
+  edge: string | null;       // relation id: the claim shown in the details
+  // What the graph shows beyond the selection, in order: "apt40" is every
+  // relation within two hops, "apt40:USES" its USES relations (one hop).
+  expanded: string[];
   filter: Filter;
   path: { from: string; to: string } | null;
   lang: "en" | "fr" | null;  // null: from the browser
+  labels: LabelDensity;
+}
+
+/** An expansion: an entity and the one relation type it expands, or null for all of them. */
+export interface Expansion { id: string; type: string | null }
+
+const TYPE = /^[A-Z][A-Z_]*$/;
+
+export function parseExpansion(s: string): Expansion {
+  const i = s.lastIndexOf(":");
+  if (i > 0 && TYPE.test(s.slice(i + 1))) return { id: s.slice(0, i), type: s.slice(i + 1) };
+  return { id: s, type: null };
+}
+
+export function expansionKey(e: Expansion): string {
+  return e.type ? `${e.id}:${e.type}` : e.id;
 }
 
 export const DEFAULT_EXPANDED = ["apt40", "apt31", "hafnium"];
@@ -30,7 +53,7 @@ export function emptyFilter(): Filter {
 }
 
 export function defaultState(): State {
-  return { selected: null, expanded: [...DEFAULT_EXPANDED], filter: emptyFilter(), path: null, lang: null };
+  return { selected: null, edge: null, expanded: [...DEFAULT_EXPANDED], filter: emptyFilter(), path: null, lang: null, labels: "some" };
 }
 
 const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
@@ -44,6 +67,7 @@ export function isPartialDate(s: string): boolean {
 export function toQuery(s: State): string {
   const p = new URLSearchParams();
   if (s.selected) p.set("sel", s.selected);
+  if (s.edge) p.set("rel", s.edge);
   if (s.expanded.join(",") !== DEFAULT_EXPANDED.join(",")) p.set("exp", s.expanded.join(","));
   const f = s.filter;
   if (f.kinds.length) p.set("kinds", f.kinds.join(","));
@@ -54,6 +78,7 @@ export function toQuery(s: State): string {
   if (f.knownAt) p.set("known", f.knownAt);
   if (s.path) p.set("path", `${s.path.from},${s.path.to}`);
   if (s.lang) p.set("lang", s.lang);
+  if (s.labels !== "some") p.set("labels", s.labels);
   return p.toString();
 }
 
@@ -64,9 +89,10 @@ export function fromQuery(query: string): State {
   const p = new URLSearchParams(query);
   const s = defaultState();
   s.selected = p.get("sel") || null;
+  s.edge = p.get("rel") || null;
   if (p.has("exp")) s.expanded = list(p.get("exp"));
   s.filter.kinds = list(p.get("kinds")).filter((k): k is Kind => (KINDS as readonly string[]).includes(k));
-  s.filter.relationTypes = list(p.get("types")).filter((t) => /^[A-Z_]+$/.test(t));
+  s.filter.relationTypes = list(p.get("types")).filter((t) => TYPE.test(t));
   const conf = Number(p.get("conf"));
   if (p.has("conf") && Number.isInteger(conf) && conf >= 0 && conf <= 100) s.filter.minConfidence = conf;
   for (const [key, field] of [["from", "from"], ["to", "to"], ["known", "knownAt"]] as const) {
@@ -77,15 +103,22 @@ export function fromQuery(query: string): State {
   if (path.length === 2) s.path = { from: path[0], to: path[1] };
   const lang = p.get("lang");
   if (lang === "en" || lang === "fr") s.lang = lang;
+  const labels = p.get("labels");
+  if ((LABEL_DENSITIES as readonly string[]).includes(labels ?? "")) s.labels = labels as LabelDensity;
   return s;
 }
 
-/** graphFilter is the GraphFilter argument of the API, without empty fields. */
+/**
+ * graphFilter is the GraphFilter argument of the API, without empty fields.
+ * A minimum confidence of 0 asks for nothing: every stated confidence is at
+ * least 0, and the API drops the claims that state none for any minimum, so
+ * 0 would hide them and keep nothing else out (the explorer says so above 0).
+ */
 export function graphFilter(f: Filter): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (f.kinds.length) out.kinds = f.kinds;
   if (f.relationTypes.length) out.relationTypes = f.relationTypes;
-  if (f.minConfidence !== null) out.minConfidence = f.minConfidence;
+  if (f.minConfidence) out.minConfidence = f.minConfidence;
   if (f.from) out.from = f.from;
   if (f.to) out.to = f.to;
   if (f.knownAt) out.knownAt = f.knownAt;

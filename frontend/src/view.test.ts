@@ -43,10 +43,15 @@ describe("timeline mapping", () => {
     expect(day).toMatchObject({ type: "point", className: "precision-day" });
     expect(day.end).toBeUndefined();
     expect(span).toMatchObject({ type: "range", start: new Date("2011-01-01T00:00:00Z"), end: new Date("2019-01-01T00:00:00Z") });
-    expect(year.content).toBe("&lt;b&gt;y&lt;/b&gt;");
+    // Titles stay text: the timeline makes them text nodes, never HTML.
+    expect(year.text).toBe("<b>y</b>");
+    expect(day.tooltip).toBe("<b>d</b> (2021-07-19)");
+    expect(timelineView([item("m", "2021-07")], (d) => `[${d}]`)[0].tooltip).toBe("<b>m</b> ([2021-07])");
     expect(year.group).toBe("events");
     const [claim] = timelineView([{ ...item("r", "2021"), entity: null, relation: { id: "r", from: { id: "a" }, to: { id: "b" } } }]);
     expect(claim).toMatchObject({ group: "claims", entityIds: ["a", "b"] });
+    const named = { ...item("r", "2021"), entity: null, relation: { id: "r", type: "ATTRIBUTED_TO", from: { id: "a", name: "APT31" }, to: { id: "b", name: "MSS" } } };
+    expect(timelineView([named], undefined, (t) => (t === "ATTRIBUTED_TO" ? "attribué à" : t))[0].text).toBe("APT31 attribué à MSS");
   });
 
   it("exports CSV with quoting and sources", () => {

@@ -13,6 +13,17 @@ export interface Relation {
   from: { id: string; name?: string }; to: { id: string; name?: string }; sources: Source[];
 }
 export interface Dataset { id: string; name: string; version: string | null }
+export interface RelationTypeInfo { name: string; meaning: string }
+export interface RelationCount { type: string; direction: "IN" | "OUT"; count: number; atLeast: boolean }
+/** A relation with the names of both ends, as the details and paths ask for it. */
+export type NamedRelation = Relation & { from: { id: string; name: string }; to: { id: string; name: string } };
+/** An entity with everything the details panel shows. */
+export type Detail = Entity & Record<string, unknown> & {
+  alternatives: { field: string; value: string; sources: Source[] }[];
+  relations: NamedRelation[];
+  relationCounts: RelationCount[];
+};
+export interface PathResult { length: number; nodes: Entity[]; edges: NamedRelation[] }
 
 /**
  * origin names the datasets a claim comes from: those whose source it cites,
@@ -28,7 +39,8 @@ export function origin(sources: Source[], datasets: Dataset[]): string[] {
 export interface Subgraph { truncated: boolean; nodes: Entity[]; edges: Relation[] }
 export interface TimelineItem {
   id: string; date: string; end: string | null; title: string;
-  entity: { id: string; kind?: Kind } | null; relation: { id: string; from: { id: string }; to: { id: string } } | null; sources: Source[];
+  entity: { id: string; kind?: Kind } | null; sources: Source[];
+  relation: { id: string; type?: string; from: { id: string; name?: string }; to: { id: string; name?: string } } | null;
 }
 
 export type Shape = "circle" | "square" | "ring";
@@ -83,9 +95,12 @@ function utc(y: number, m: number, d: number): Date {
   return new Date(Date.UTC(y, m, d));
 }
 
+/** A timeline item ready for vis-timeline, but for its content and tooltip, which the timeline builds as DOM from text and tooltip. */
 export interface TimelineView {
-  id: string; content: string; start: Date; end?: Date; type: "point" | "range";
-  className: string; title: string; entityIds: string[]; group: TimelineGroup;
+  /** A claim's parts: its ends' names and its type in words, each shown apart (names isolated). */
+  parts: [string, string, string] | null;
+  id: string; text: string; tooltip: string; start: Date; end?: Date; type: "point" | "range";
+  className: string; entityIds: string[]; group: TimelineGroup; precision: "year" | "month" | "day";
 }
 
 /** The timeline's rows: events and legal actions, campaigns, and dated claims. */
@@ -97,24 +112,24 @@ export type TimelineGroup = (typeof TIMELINE_GROUPS)[number];
  * point; anything vaguer, or with an end, is drawn as the range it covers, so
  * that "2021" spans the year instead of sitting on 1 January.
  */
-export function timelineView(items: TimelineItem[]): TimelineView[] {
+export function timelineView(items: TimelineItem[], formatDate: (d: string) => string = (d) => d, relType: (t: string) => string = (t) => t): TimelineView[] {
   return items.map((it) => {
+    const r = it.relation;
+    // A claim's title in the language: its ends' names and its type in words.
+    const title = r?.type && r.from.name !== undefined && r.to.name !== undefined ? `${r.from.name} ${relType(r.type)} ${r.to.name}` : it.title;
     const first = interval(it.date);
     const last = it.end ? interval(it.end) : first;
     const isPoint = first.precision === "day" && !it.end;
-    const shown = it.end ? `${it.date} – ${it.end}` : it.date;
+    const shown = it.end ? `${formatDate(it.date)} – ${formatDate(it.end)}` : formatDate(it.date);
     return {
-      id: it.id, content: escapeHTML(it.title), start: first.start, ...(isPoint ? {} : { end: last.end }),
-      type: isPoint ? "point" : "range", className: `precision-${first.precision}`,
-      title: `${escapeHTML(it.title)} (${shown})`,
+      parts: r?.type && r.from.name !== undefined && r.to.name !== undefined ? [r.from.name, relType(r.type), r.to.name] : null,
+      id: it.id, text: title, start: first.start, ...(isPoint ? {} : { end: last.end }),
+      type: isPoint ? "point" : "range", className: `precision-${first.precision}${it.end ? " span" : ""}`,
+      precision: first.precision, tooltip: `${title} (${shown})`,
       entityIds: it.entity ? [it.entity.id] : it.relation ? [it.relation.from.id, it.relation.to.id] : [],
       group: it.relation ? "claims" : it.entity?.kind === "CAMPAIGN" ? "campaigns" : "events",
     };
   });
-}
-
-export function escapeHTML(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 function csvField(s: string): string {

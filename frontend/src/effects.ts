@@ -1,0 +1,101 @@
+// The loaders: each watches the part of the state its data depends on,
+// fetches when it changes (or when Retry is pressed after it failed), drops
+// answers that came too late, and hands what it got to a pure update.
+import { ApiError, DETAIL, gql, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
+import {
+  detailLoaded, expansions, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
+  type AppState, type Failure, type LoadName,
+} from "./model";
+import { graphFilter, timelineFilter } from "./state";
+import { shallowEqual, type Store } from "./store";
+import { mergeSubgraphs, type Dataset, type Detail, type PathResult, type RelationTypeInfo, type Subgraph, type TimelineItem } from "./view";
+
+export const EXPAND_DEPTH = 2; // an expanded actor shows its campaigns and whom they targeted
+// Enough for a depth-2 neighbourhood on the curated data; on the public record
+// (an actor uses a hundred techniques, each used by a hundred actors) it cuts
+// the hairball and keeps the response under the API's 20,000-object bound.
+export const GRAPH_LIMIT = 300;
+// The selected entity's own neighbours, when the expansions do not show it:
+// enough for most entities; a hub of the public record (an actor that uses a
+// hundred techniques) shows a part, and its details expand one relation type at a time.
+export const SELECTION_LIMIT = 40;
+
+export function failure(e: unknown): Failure {
+  if (e instanceof ApiError) return { unreachable: e.unreachable, storeDown: e.message === "store unavailable", message: e.message };
+  return { unreachable: false, storeDown: false, message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * loader runs run when key's value changes, and again after a Retry when its
+ * last run failed. Only the answer to the latest run is kept.
+ */
+function loader<T>(store: Store<AppState>, name: LoadName, key: (s: AppState) => string, run: (s: AppState, key: string) => Promise<T>, done: (s: AppState, data: T, key: string) => AppState) {
+  let seq = 0;
+  let last: string | null = null;
+  store.subscribe((s) => [key(s), s.retries] as const, ([k]) => {
+    if (k === last && store.get().status[name] !== "error") return;
+    last = k;
+    const mine = ++seq;
+    store.update((s) => loadStarted(s, name));
+    run(store.get(), k).then(
+      (data) => mine === seq && store.update((s) => done(loadOk(s, name), data, k)),
+      (e: unknown) => mine === seq && store.update((s) => loadFailed(s, name, failure(e))),
+    );
+  }, shallowEqual);
+}
+
+/**
+ * The graph shows what lies within two hops of each expanded entity (or one
+ * hop along one relation type), and, when the selected entity is not among
+ * them, the selected entity with its neighbours: a function of the URL alone,
+ * so a shared link shows the same graph.
+ */
+async function fetchGraph(s: AppState, base: { key: string; sub: Subgraph } | null): Promise<{ base: { key: string; sub: Subgraph }; sub: Subgraph }> {
+  const filter = graphFilter(s.view.filter);
+  const baseKey = JSON.stringify([s.view.expanded, filter]);
+  if (!base || base.key !== baseKey) {
+    const all = expansions(s).filter((e) => e.type === null).map((e) => e.id);
+    const byType = new Map<string, string[]>();
+    for (const e of expansions(s)) if (e.type) byType.set(e.type, [...(byType.get(e.type) ?? []), e.id]);
+    const parts: Promise<{ neighborhood: Subgraph }>[] = [];
+    if (all.length) parts.push(gql(NEIGHBORHOOD, { ids: all, depth: EXPAND_DEPTH, filter, limit: GRAPH_LIMIT }));
+    for (const [type, ids] of byType) {
+      const types = filter.relationTypes as string[] | undefined;
+      if (types && !types.includes(type)) continue; // the filter leaves this type out
+      parts.push(gql(NEIGHBORHOOD, { ids, depth: 1, filter: { ...filter, relationTypes: [type] }, limit: GRAPH_LIMIT }));
+    }
+    base = { key: baseKey, sub: mergeSubgraphs((await Promise.all(parts)).map((p) => p.neighborhood)) };
+  }
+  const sel = s.view.selected;
+  if (!sel || base.sub.nodes.some((n) => n.id === sel)) return { base, sub: base.sub };
+  const around = (await gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, { ids: [sel], depth: 1, filter, limit: SELECTION_LIMIT })).neighborhood;
+  return { base, sub: mergeSubgraphs([base.sub, around]) };
+}
+
+export function startLoaders(store: Store<AppState>): void {
+  loader(store, "meta", () => "meta",
+    () => gql<{ relationTypes: RelationTypeInfo[]; datasets: Dataset[] }>(RELATION_TYPES),
+    (s, d) => metaLoaded(s, d.relationTypes, d.datasets));
+
+  let base: { key: string; sub: Subgraph } | null = null;
+  loader(store, "graph", (s) => JSON.stringify([s.view.expanded, s.view.selected, s.view.filter]),
+    async (s) => {
+      const got = await fetchGraph(s, base);
+      base = got.base;
+      return got.sub;
+    },
+    (s, sub) => graphLoaded(s, sub));
+
+  // The timeline shows every date: its window filters the graph, not itself.
+  loader(store, "timeline", (s) => JSON.stringify(timelineFilter({ ...s.view.filter, from: "", to: "" })),
+    async (_s, k) => (await gql<{ timeline: { edges: { node: TimelineItem }[] } }>(TIMELINE, { filter: JSON.parse(k) as unknown })).timeline.edges.map((e) => e.node),
+    (s, items) => timelineLoaded(s, items));
+
+  loader(store, "detail", (s) => s.view.selected ?? "",
+    async (_s, id) => (id ? (await gql<{ entity: Detail | null }>(DETAIL, { id })).entity : null),
+    (s, entity, id) => detailLoaded(s, id || null, entity));
+
+  loader(store, "paths", (s) => (s.view.path ? JSON.stringify([s.view.path, graphFilter(s.view.filter)]) : ""),
+    async (s) => (s.view.path ? (await gql<{ paths: PathResult[] }>(PATHS, { ...s.view.path, filter: graphFilter(s.view.filter) })).paths : null),
+    (s, result, key) => pathsLoaded(s, key, result));
+}

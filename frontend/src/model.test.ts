@@ -1,0 +1,102 @@
+import { describe, expect, it, vi } from "vitest";
+import * as M from "./model";
+import { Store, shallowEqual } from "./store";
+import type { Entity, Subgraph } from "./view";
+
+const node = (id: string): Entity => ({ id, kind: "THREAT_ACTOR", name: id.toUpperCase(), aliases: [], description: null, start: null, end: null, attributes: [], sources: [] });
+const sub = (...ids: string[]): Subgraph => ({ truncated: false, nodes: ids.map(node), edges: [] });
+const start = (q = "") => M.initialState(q, ["en-GB"]);
+
+describe("the state's updates", () => {
+  it("read the URL and the browser's language", () => {
+    const s = start("?sel=apt40&lang=fr&path=a,b");
+    expect(s.view.selected).toBe("apt40");
+    expect(s.lang).toBe("fr");
+    expect(s.pathForm.from.id).toBe("a");
+    expect(start().lang).toBe("en");
+  });
+
+  it("select an entity, closing a claim and the menu", () => {
+    let s = M.selectEdge(start(), "r1");
+    s = M.openMenu(s, "apt31", 10, 10);
+    s = M.select(s, "apt40");
+    expect(s.view).toMatchObject({ selected: "apt40", edge: null });
+    expect(s.ui.menu).toBeNull();
+  });
+
+  it("say what an expansion added, or that nothing was new", () => {
+    let s = { ...start("?exp=apt31"), graph: { ...start().graph, sub: sub("apt31", "mss") } };
+    s = M.expand(s, { id: "apt40", type: "USES" }, "APT40");
+    expect(s.view.expanded).toEqual(["apt31", "apt40:USES"]);
+    s = M.graphLoaded(s, sub("apt31", "mss", "apt40", "t1", "t2"));
+    expect(s.graph.notice).toEqual({ kind: "added", n: 3, name: "APT40" });
+    // Asked again, or covered by an expansion of every type: nothing new, and said so.
+    expect(M.expand(s, { id: "apt40", type: "USES" }, "APT40").graph.notice?.kind).toBe("nothingNew");
+    expect(M.expand(s, { id: "apt31", type: "USES" }, "APT31").graph.notice?.kind).toBe("nothingNew");
+    const same = M.expand(s, { id: "mss", type: "OPERATES_FOR" }, "MSS");
+    expect(M.graphLoaded(same, { ...sub("apt31", "mss", "apt40", "t1", "t2"), truncated: true }).graph.notice?.kind).toBe("nothingNewCut");
+  });
+
+  it("keep the subgraph when a load brings the same one (no redraw)", () => {
+    const s = { ...start(), graph: { ...start().graph, sub: sub("a", "b") } };
+    expect(M.graphLoaded(s, sub("a", "b")).graph.sub).toBe(s.graph.sub);
+    expect(M.graphLoaded(s, sub("a", "c")).graph.sub).not.toBe(s.graph.sub);
+  });
+
+  it("refuse a path from an entity to itself, and clear a path whole", () => {
+    expect(M.setPath(start(), "a", "a").pathForm.message).toEqual({ kind: "same" });
+    const s = M.setPath(start(), "a", "b");
+    expect(s.view.path).toEqual({ from: "a", to: "b" });
+    expect(M.clearPath(s).view.path).toBeNull();
+  });
+
+  it("start a path at an entity, focusing its other end", () => {
+    const s = M.connectFrom(start(), "apt40", "APT40");
+    expect(s.pathForm.from).toEqual({ text: "APT40", id: "apt40" });
+    expect(s.pathForm.focus).toBe("to");
+  });
+
+  it("keep failures until a retry succeeds", () => {
+    const down = { unreachable: true, storeDown: false, message: "server unreachable" };
+    let s = M.loadFailed(M.loadFailed(start(), "detail", down), "search", down);
+    expect(M.firstError(s)).toEqual(down);
+    s = M.retry(s);
+    expect(s.retries).toBe(1);
+    expect(s.errors.search).toBeUndefined(); // the next keystroke searches again
+    s = M.loadOk(s, "detail");
+    expect(M.firstError(s)).toBeNull();
+  });
+
+  it("brush the time window and fold timeline rows", () => {
+    const s = M.brush(start(), "2021-07-01", "2021-07-31");
+    expect(s.view.filter).toMatchObject({ from: "2021-07-01", to: "2021-07-31" });
+    expect(M.toggleTimelineGroup(M.toggleTimelineGroup(s, "claims"), "claims").timeline.hidden).toEqual([]);
+    expect(M.toggleTimelineGroup(s, "claims").timeline.hidden).toEqual(["claims"]);
+  });
+});
+
+describe("the store", () => {
+  it("tells each subscriber when its part changes, and only then", () => {
+    const store = new Store(start());
+    const sel = vi.fn(), lang = vi.fn();
+    store.subscribe((s) => s.view.selected, sel);
+    store.subscribe((s) => [s.lang, s.view.labels] as const, lang, shallowEqual);
+    expect(sel).toHaveBeenCalledTimes(1);
+    store.update((s) => M.select(s, "apt40"));
+    store.update((s) => M.select(s, "apt40"));
+    expect(sel).toHaveBeenCalledTimes(2);
+    expect(lang).toHaveBeenCalledTimes(1);
+    store.update((s) => M.setLang(s, "fr"));
+    expect(lang).toHaveBeenCalledTimes(2);
+  });
+
+  it("lets a subscriber update, and tells the others of it", () => {
+    const store = new Store(start());
+    store.subscribe((s) => s.view.selected, (id) => id === "a" && store.update((s) => M.selectEdge(s, "r1")));
+    const edge = vi.fn();
+    store.subscribe((s) => s.view.edge, edge);
+    store.update((s) => M.select(s, "a"));
+    expect(store.get().view.edge).toBe("r1");
+    expect(edge).toHaveBeenLastCalledWith("r1", store.get());
+  });
+});

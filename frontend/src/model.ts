@@ -1,0 +1,275 @@
+// The explorer's whole state, and the pure functions that change it. Nothing
+// here touches the DOM, the network or the URL: the loaders (effects.ts) and
+// the views (graph.ts, timeline.ts, panels.ts) subscribe to the store and do
+// that. Each function takes a state and returns the next one.
+import { browserLang, type Lang } from "./i18n";
+import { expansionKey, fromQuery, parseExpansion, type Expansion, type Filter, type LabelDensity, type State } from "./state";
+import type { Dataset, Detail, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
+
+export type Status = "idle" | "loading" | "ok" | "error";
+export type Tab = "graph" | "list" | "details" | "tools";
+export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search";
+export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search"];
+
+/** What the last expansion did, said over the graph. */
+export interface Notice { kind: "added" | "nothingNew" | "nothingNewCut"; n: number; name: string }
+
+/** A failed load: unreachable (the network or the database), or what the server said. */
+export interface Failure { unreachable: boolean; storeDown: boolean; message: string }
+
+/** One end of the path form: what is typed, and the entity it names once known. */
+export interface PathEnd { text: string; id: string | null }
+export type PathMessage =
+  | { kind: "pickBoth" }
+  | { kind: "same" }
+  | { kind: "notFound"; q: string }
+  | { kind: "ambiguous"; q: string; names: string[] };
+
+export interface AppState {
+  view: State; // what the URL holds
+  lang: Lang;
+  meta: { relationTypes: RelationTypeInfo[]; datasets: Dataset[]; version: string | null };
+  graph: { sub: Subgraph; loaded: number; notice: Notice | null; pending: { key: string; name: string } | null };
+  timeline: { items: TimelineItem[]; hidden: TimelineGroup[] };
+  detail: { id: string | null; entity: Detail | null };
+  paths: { key: string | null; result: PathResult[] | null };
+  pathForm: { from: PathEnd; to: PathEnd; message: PathMessage | null; focus: "from" | "to" | null };
+  ui: {
+    tab: Tab; hoveredEdge: string | null; menu: { node: string; x: number; y: number } | null; copied: boolean;
+    linkTimeline: boolean; // the timeline's window filters the graph
+    listLimit: number;     // rows of each table of the list view
+    openGroups: string[];  // relation groups of the details shown whole ("USES OUT")
+  };
+  status: Record<LoadName, Status>;
+  errors: Partial<Record<LoadName, Failure>>;
+  retries: number; // bumped by Retry: the loads that failed run again
+}
+
+export const LIST_PAGE = 200;
+
+const EMPTY: Subgraph = { truncated: false, nodes: [], edges: [] };
+
+/** initialState reads the URL; the language comes from it or else from the browser. */
+export function initialState(query: string, languages: readonly string[]): AppState {
+  const view = fromQuery(query);
+  return {
+    view,
+    lang: view.lang ?? browserLang(languages),
+    meta: { relationTypes: [], datasets: [], version: null },
+    graph: { sub: EMPTY, loaded: 0, notice: null, pending: null },
+    timeline: { items: [], hidden: [] },
+    detail: { id: null, entity: null },
+    paths: { key: null, result: null },
+    pathForm: { from: { text: "", id: view.path?.from ?? null }, to: { text: "", id: view.path?.to ?? null }, message: null, focus: null },
+    ui: { tab: "graph", hoveredEdge: null, menu: null, copied: false, linkTimeline: true, listLimit: LIST_PAGE, openGroups: [] },
+    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle" },
+    errors: {},
+    retries: 0,
+  };
+}
+
+const withView = (s: AppState, view: Partial<State>): AppState => ({ ...s, view: { ...s.view, ...view }, ui: { ...s.ui, copied: false } });
+
+// ---- selection ----
+
+/** select shows an entity's details (null: nothing); it closes a claim and the node menu. */
+export function select(s: AppState, id: string | null): AppState {
+  const openGroups = id === s.view.selected ? s.ui.openGroups : [];
+  return { ...withView(s, { selected: id, edge: null }), ui: { ...s.ui, menu: null, copied: false, openGroups } };
+}
+
+/** selectEdge shows a claim in the details. */
+export function selectEdge(s: AppState, id: string | null): AppState {
+  return { ...withView(s, { edge: id }), ui: { ...s.ui, menu: null, copied: false } };
+}
+
+export function hoverEdge(s: AppState, id: string | null): AppState {
+  return s.ui.hoveredEdge === id ? s : { ...s, ui: { ...s.ui, hoveredEdge: id } };
+}
+
+export function openMenu(s: AppState, node: string, x: number, y: number): AppState {
+  return { ...s, ui: { ...s.ui, menu: { node, x, y } } };
+}
+
+export function closeMenu(s: AppState): AppState {
+  return s.ui.menu ? { ...s, ui: { ...s.ui, menu: null } } : s;
+}
+
+export function setTab(s: AppState, tab: Tab): AppState {
+  return s.ui.tab === tab ? s : { ...s, ui: { ...s.ui, tab, menu: null } };
+}
+
+// ---- what the graph shows ----
+
+/**
+ * expand adds an entity's neighbours to the graph: all of them within two
+ * hops, or those of one relation type. Asked again, it says that nothing is new.
+ */
+export function expand(s: AppState, e: Expansion, name: string): AppState {
+  const key = expansionKey(e);
+  const covered = s.view.expanded.some((x) => x === key || (x === e.id && e.type !== null));
+  if (covered) {
+    return { ...s, graph: { ...s.graph, pending: null, notice: { kind: s.graph.sub.truncated ? "nothingNewCut" : "nothingNew", n: 0, name } } };
+  }
+  return { ...withView(s, { expanded: [...s.view.expanded, key] }), graph: { ...s.graph, pending: { key, name }, notice: null } };
+}
+
+/** isShown: whether an expansion is already part of what the graph shows. */
+export function isExpanded(s: AppState, e: Expansion): boolean {
+  return s.view.expanded.some((x) => x === expansionKey(e) || x === e.id);
+}
+
+export function expansions(s: AppState): Expansion[] {
+  return s.view.expanded.map(parseExpansion);
+}
+
+/** graphLoaded shows a new subgraph; after an expansion it says how many entities it added. */
+export function graphLoaded(s: AppState, sub: Subgraph): AppState {
+  const before = new Set(s.graph.sub.nodes.map((n) => n.id));
+  const same = sameSubgraph(s.graph.sub, sub);
+  let notice = s.graph.notice;
+  const pending = s.graph.pending;
+  if (pending && s.view.expanded.includes(pending.key)) {
+    const added = sub.nodes.filter((n) => !before.has(n.id)).length;
+    notice = added ? { kind: "added", n: added, name: pending.name } : { kind: sub.truncated ? "nothingNewCut" : "nothingNew", n: 0, name: pending.name };
+  }
+  return { ...s, graph: { sub: same ? s.graph.sub : sub, loaded: s.graph.loaded + 1, notice, pending: null } };
+}
+
+/** sameSubgraph: the same nodes and edges, by id, in the same order. */
+export function sameSubgraph(a: Subgraph, b: Subgraph): boolean {
+  return a.truncated === b.truncated && a.nodes.length === b.nodes.length && a.edges.length === b.edges.length &&
+    a.nodes.every((n, i) => n.id === b.nodes[i].id) && a.edges.every((e, i) => e.id === b.edges[i].id);
+}
+
+export function dismissNotice(s: AppState): AppState {
+  return s.graph.notice ? { ...s, graph: { ...s.graph, notice: null } } : s;
+}
+
+export function setFilter(s: AppState, filter: Filter): AppState {
+  return { ...withView(s, { filter }), graph: { ...s.graph, notice: null } };
+}
+
+/** brush filters the graph to a time window, as dragging or zooming the timeline does. */
+export function brush(s: AppState, from: string, to: string): AppState {
+  return setFilter(s, { ...s.view.filter, from, to });
+}
+
+export function setLang(s: AppState, lang: Lang): AppState {
+  return { ...withView(s, { lang }), lang };
+}
+
+export function setLabels(s: AppState, labels: LabelDensity): AppState {
+  return withView(s, { labels });
+}
+
+export function toggleTimelineGroup(s: AppState, g: TimelineGroup): AppState {
+  const hidden = s.timeline.hidden.includes(g) ? s.timeline.hidden.filter((x) => x !== g) : [...s.timeline.hidden, g];
+  return { ...s, timeline: { ...s.timeline, hidden } };
+}
+
+export function setLinkTimeline(s: AppState, on: boolean): AppState {
+  return { ...s, ui: { ...s.ui, linkTimeline: on } };
+}
+
+export function showMoreRows(s: AppState): AppState {
+  return { ...s, ui: { ...s.ui, listLimit: s.ui.listLimit + LIST_PAGE } };
+}
+
+/** openGroup shows every claim of one relation group of the details. */
+export function openGroup(s: AppState, group: string): AppState {
+  return s.ui.openGroups.includes(group) ? s : { ...s, ui: { ...s.ui, openGroups: [...s.ui.openGroups, group] } };
+}
+
+export function setCopied(s: AppState, copied: boolean): AppState {
+  return { ...s, ui: { ...s.ui, copied } };
+}
+
+// ---- paths ----
+
+export function setPathEnd(s: AppState, end: "from" | "to", value: PathEnd): AppState {
+  return { ...s, pathForm: { ...s.pathForm, [end]: value, message: null } };
+}
+
+/** connectFrom starts a path at an entity: the form's "From", and the focus on "To". */
+export function connectFrom(s: AppState, id: string, name: string): AppState {
+  const tab: Tab = s.ui.tab === "graph" || s.ui.tab === "list" || s.ui.tab === "details" ? "tools" : s.ui.tab;
+  return { ...s, pathForm: { ...s.pathForm, from: { text: name, id }, message: null, focus: "to" }, ui: { ...s.ui, menu: null, tab } };
+}
+
+export function pathFocused(s: AppState): AppState {
+  return s.pathForm.focus ? { ...s, pathForm: { ...s.pathForm, focus: null } } : s;
+}
+
+export function pathMessage(s: AppState, message: PathMessage | null): AppState {
+  return { ...s, pathForm: { ...s.pathForm, message } };
+}
+
+export function setPath(s: AppState, from: string, to: string): AppState {
+  if (from === to) return pathMessage(s, { kind: "same" });
+  return { ...withView(s, { path: { from, to } }), pathForm: { ...s.pathForm, message: null } };
+}
+
+export function clearPath(s: AppState): AppState {
+  return { ...withView(s, { path: null }), paths: { key: null, result: null }, pathForm: { from: { text: "", id: null }, to: { text: "", id: null }, message: null, focus: null } };
+}
+
+/** pathsLoaded shows the paths, and names the form's ends when the URL gave only ids. */
+export function pathsLoaded(s: AppState, key: string, result: PathResult[] | null): AppState {
+  let form = s.pathForm;
+  const first = result?.[0];
+  if (first && s.view.path) {
+    const nameOf = (id: string) => first.nodes.find((n) => n.id === id)?.name ?? "";
+    const fill = (end: PathEnd, id: string): PathEnd => (end.text ? end : { text: nameOf(id), id });
+    form = { ...form, from: fill(form.from, s.view.path.from), to: fill(form.to, s.view.path.to) };
+  }
+  return { ...s, paths: { key, result }, pathForm: form };
+}
+
+// ---- loads ----
+
+export function loadStarted(s: AppState, name: LoadName): AppState {
+  return { ...s, status: { ...s.status, [name]: "loading" } };
+}
+
+export function loadFailed(s: AppState, name: LoadName, f: Failure): AppState {
+  return { ...s, status: { ...s.status, [name]: "error" }, errors: { ...s.errors, [name]: f } };
+}
+
+export function loadOk(s: AppState, name: LoadName): AppState {
+  const errors = { ...s.errors };
+  delete errors[name];
+  return { ...s, status: { ...s.status, [name]: "ok" }, errors };
+}
+
+/** retry runs the failed loads again; a failed search is forgotten (the next keystroke searches). */
+export function retry(s: AppState): AppState {
+  const next = { ...s, retries: s.retries + 1 };
+  return s.errors.search ? loadOk(next, "search") : next;
+}
+
+export function metaLoaded(s: AppState, relationTypes: RelationTypeInfo[], datasets: Dataset[]): AppState {
+  return { ...s, meta: { ...s.meta, relationTypes, datasets } };
+}
+
+/** versionLoaded: the server's version, shown at the sidebar's foot (none: nothing shown). */
+export function versionLoaded(s: AppState, version: string | null): AppState {
+  return { ...s, meta: { ...s.meta, version } };
+}
+
+export function timelineLoaded(s: AppState, items: TimelineItem[]): AppState {
+  return { ...s, timeline: { ...s.timeline, items } };
+}
+
+export function detailLoaded(s: AppState, id: string | null, entity: Detail | null): AppState {
+  return { ...s, detail: { id, entity } };
+}
+
+/** firstError is the failure the banner shows. */
+export function firstError(s: AppState): Failure | null {
+  for (const name of LOADS) {
+    const f = s.errors[name];
+    if (f) return f;
+  }
+  return null;
+}
