@@ -1,6 +1,9 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Limits that every store enforces, whatever the caller asks for.
 const (
@@ -42,17 +45,19 @@ type SearchQuery struct {
 	Limit int
 }
 
-// ListQuery pages through entities ordered by id.
+// ListQuery pages through entities ordered by id. A page costs what its
+// size costs: stores seek to After in an index of ids (by kind).
 type ListQuery struct {
 	Kinds []Kind
 	After string // cursor: the id of the last entity of the previous page
 	Limit int
+	Count bool // also count every entity of the kinds (EntityPage.Total), which costs a pass over them
 }
 
 // EntityPage is one page of a ListQuery.
 type EntityPage struct {
 	Entities []Entity
-	Total    int
+	Total    int // the entities of the kinds, when the query asked for Count; else 0
 	HasNext  bool
 }
 
@@ -79,21 +84,65 @@ type PathQuery struct {
 	Filter    Filter
 }
 
-// TimelineQuery selects dated items.
+// TimelineQuery selects dated items. A page is read in SortTimeline order
+// from an index of the items by first day, from the window's start or from
+// After, so that it costs what its size costs; Total costs a pass over every
+// item the query selects and is computed only when Count asks for it.
 type TimelineQuery struct {
 	Entities      []string // items that are, or touch, one of these
 	Kinds         []Kind
 	Window        Window
 	MinConfidence *int
 	KnownAt       PartialDate
-	Offset        int
-	Limit         int
+	// The page starts after the first Offset items, or, when After is set,
+	// right after the item at After (whether or not it still exists, or
+	// passes the filter); Offset is then the position of that item, which
+	// only bounds how far a cursor may reach (MaxOffset).
+	Offset int
+	After  *TimelineKey
+	Limit  int
+	Count  bool // also count every item the query selects (TimelinePage.Total)
+}
+
+// TimelineKey is a place in SortTimeline order: that of an item whose date
+// begins on day First (Date.First()) at this precision, of this id
+// ("entity:<id>" or "relation:<id>").
+type TimelineKey struct {
+	First     int
+	Precision Precision
+	ID        string
+}
+
+// Key is the place of the item in SortTimeline order.
+func (t *TimelineItem) Key() TimelineKey {
+	return TimelineKey{First: t.Date.First(), Precision: t.Date.Precision(), ID: t.ID}
+}
+
+// Compare orders keys as SortTimeline orders items.
+func (k TimelineKey) Compare(o TimelineKey) int {
+	switch {
+	case k.First != o.First:
+		return cmpInt(k.First, o.First)
+	case k.Precision != o.Precision:
+		return cmpInt(int(k.Precision), int(o.Precision))
+	}
+	return strings.Compare(k.ID, o.ID)
+}
+
+func cmpInt(a, b int) int {
+	if a < b {
+		return -1
+	}
+	if a > b {
+		return 1
+	}
+	return 0
 }
 
 // TimelinePage is one page of a TimelineQuery.
 type TimelinePage struct {
 	Items   []TimelineItem
-	Total   int
+	Total   int // the items the query selects, when it asked for Count; else 0
 	HasNext bool
 }
 

@@ -379,6 +379,9 @@ func (q *TimelineQuery) Check() error {
 	if q.Offset < 0 || q.Offset > MaxOffset {
 		return invalid("the cursor is not valid")
 	}
+	if a := q.After; a != nil && (a.First < MinDay || a.First > MaxDay || a.Precision < NoDate || a.Precision > DayPrecision) {
+		return invalid("the cursor is not valid")
+	}
 	return checkLimit("first", q.Limit, MaxPage)
 }
 

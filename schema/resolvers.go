@@ -3,6 +3,7 @@ package schema
 import (
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 )
 
 // rootResolvers resolve the fields of Query.
@@ -28,7 +29,7 @@ func (r *rootResolvers) search(p graphql.ResolveParams) (any, error) {
 }
 
 func (r *rootResolvers) entities(p graphql.ResolveParams) (any, error) {
-	q := graph.ListQuery{Kinds: kinds(p.Args["kinds"]), Limit: p.Args["first"].(int)}
+	q := graph.ListQuery{Kinds: kinds(p.Args["kinds"]), Limit: p.Args["first"].(int), Count: selects(p, "totalCount")}
 	if after, ok := p.Args["after"].(string); ok {
 		id, err := decodeCursor("e", after)
 		if err != nil {
@@ -89,13 +90,13 @@ func (r *rootResolvers) paths(p graphql.ResolveParams) (any, error) {
 }
 
 func (r *rootResolvers) timeline(p graphql.ResolveParams) (any, error) {
-	q := graph.TimelineQuery{Limit: p.Args["first"].(int)}
+	q := graph.TimelineQuery{Limit: p.Args["first"].(int), Count: selects(p, "totalCount")}
 	if after, ok := p.Args["after"].(string); ok {
-		offset, err := decodeTimelineCursor(after)
+		offset, key, err := decodeTimelineCursor(after)
 		if err != nil {
 			return nil, err
 		}
-		q.Offset = offset
+		q.Offset, q.After = offset, key
 	}
 	if args, ok := p.Args["filter"].(map[string]any); ok {
 		var err error
@@ -111,7 +112,7 @@ func (r *rootResolvers) timeline(p graphql.ResolveParams) (any, error) {
 	}
 	edges := []timelineEdge{}
 	for i, it := range page.Items {
-		edges = append(edges, timelineEdge{cursor: timelineCursor(q.Offset + i + 1), node: it})
+		edges = append(edges, timelineEdge{cursor: timelineCursor(q.Offset+i+1, it.Key()), node: it})
 	}
 	c := connection{total: page.Total, edges: edges, page: pageInfo{hasNext: page.HasNext}}
 	if n := len(edges); n > 0 {
@@ -151,4 +152,40 @@ func intPtr(v any) *int {
 		return &n
 	}
 	return nil
+}
+
+// selects reports whether the selection of the field being resolved asks
+// for the field name, directly or through fragments: the resolvers of
+// connections count their totals only when it does.
+func selects(p graphql.ResolveParams, name string) bool {
+	for _, f := range p.Info.FieldASTs {
+		if selectionHas(p.Info.Fragments, f.SelectionSet, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func selectionHas(fragments map[string]ast.Definition, set *ast.SelectionSet, name string) bool {
+	if set == nil {
+		return false
+	}
+	for _, sel := range set.Selections {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name != nil && sel.Name.Value == name {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectionHas(fragments, sel.SelectionSet, name) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			// Validation has rejected cycles of fragments.
+			if def, ok := fragments[sel.Name.Value].(*ast.FragmentDefinition); ok && selectionHas(fragments, def.SelectionSet, name) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -96,16 +96,35 @@ func decodeCursor(tag, cursor string) (string, error) {
 	return strings.TrimPrefix(string(b), tag+":"), nil
 }
 
-func timelineCursor(offset int) string { return encodeCursor("t", strconv.Itoa(offset)) }
+// timelineCursor is the place of an item on the timeline: its position
+// (offset + 1), and its key, from which the next page seeks.
+func timelineCursor(position int, key graph.TimelineKey) string {
+	return encodeCursor("t", fmt.Sprintf("%d:%d:%d:%s", position, key.First, key.Precision, key.ID))
+}
 
-func decodeTimelineCursor(cursor string) (int, error) {
+// decodeTimelineCursor reads a cursor of timelineCursor, or one of a bare
+// position (as cursors were before they carried keys): its key is then nil.
+func decodeTimelineCursor(cursor string) (int, *graph.TimelineKey, error) {
+	bad := argError("after", fmt.Errorf("%q is not a cursor of this list", cursor))
 	s, err := decodeCursor("t", cursor)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	n, err := strconv.Atoi(s)
+	parts := strings.SplitN(s, ":", 4)
+	n, err := strconv.Atoi(parts[0])
 	if err != nil || n < 0 {
-		return 0, argError("after", fmt.Errorf("%q is not a cursor of this list", cursor))
+		return 0, nil, bad
 	}
-	return n, nil
+	if len(parts) == 1 {
+		return n, nil, nil
+	}
+	if len(parts) != 4 {
+		return 0, nil, bad
+	}
+	first, err1 := strconv.Atoi(parts[1])
+	prec, err2 := strconv.Atoi(parts[2])
+	if err1 != nil || err2 != nil {
+		return 0, nil, bad
+	}
+	return n, &graph.TimelineKey{First: first, Precision: graph.Precision(prec), ID: parts[3]}, nil
 }

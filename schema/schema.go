@@ -194,6 +194,10 @@ func New(store graph.Store, datasets ...graph.Dataset) (*Schema, error) {
 			})},
 	}})
 
+	for name, f := range aggregateFields(t, store) {
+		query.AddFieldConfig(name, f)
+	}
+
 	var objects []graphql.Type
 	for _, k := range graph.Kinds {
 		objects = append(objects, t.objects[k])

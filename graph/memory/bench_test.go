@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 )
@@ -15,4 +16,26 @@ func BenchmarkStore(b *testing.B) {
 		b.Fatal(err)
 	}
 	storetest.Bench(b, s, batch)
+}
+
+// BenchmarkSearch gives the p50 and p99 of searches (the first 20 hits) on a
+// graph of storetest.SearchBenchSize entities, one at a time: exact names,
+// prefixes, two words, typos, external ids, and a mix of them.
+func BenchmarkSearch(b *testing.B) {
+	g := storetest.SearchGraph(99, storetest.SearchBenchSize)
+	s := memory.New()
+	if err := s.Upsert(context.Background(), graph.Batch{Sources: g.Sources, Entities: g.Entities}); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchSearch(b, s, g)
+}
+
+// BenchmarkPages gives the p50 and p95 of list and timeline pages, with and
+// without their total counts.
+func BenchmarkPages(b *testing.B) {
+	s := memory.New()
+	if err := s.Upsert(context.Background(), storetest.BenchGraph()); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchPages(b, s)
 }

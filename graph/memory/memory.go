@@ -18,12 +18,13 @@ type Store struct {
 	relations map[string]*relation
 	ids       []string            // entity ids, sorted
 	adjacent  map[string][]string // entity id -> ids of its relations, sorted
+	pages     pageIndex           // ids by kind and the timeline, sorted (traverse.go)
+	search    searchIndex         // inverted index of names, aliases and external ids (search.go)
 }
 
 type entity struct {
 	graph.Entity
-	known  int        // graph.KnownFrom of its sources
-	labels [][]string // folded tokens of name and aliases, for search pre-filtering
+	known int // graph.KnownFrom of its sources
 }
 
 type relation struct {

@@ -11,3 +11,7 @@ import (
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store { return memory.New() })
 }
+
+func TestAggregate(t *testing.T) {
+	storetest.AggregateCases(t, func(t *testing.T) graph.Store { return memory.New() })
+}

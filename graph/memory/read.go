@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/attribution-explorer/attribution/graph"
-	"github.com/attribution-explorer/attribution/graph/textmatch"
 )
 
 func (s *Store) Entities(ctx context.Context, ids []string) ([]graph.Entity, error) {
@@ -42,47 +41,41 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]graph.Source, erro
 	return out, nil
 }
 
-func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	if err := q.Check(); err != nil {
-		return nil, err
-	}
-	query := textmatch.Tokens(q.Text)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var hits []graph.SearchHit
-	for _, id := range s.ids {
-		e := s.entities[id]
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
-			continue
-		}
-		if score, matched := textmatch.BestTokens(query, e.labels, e.Name, e.SearchLabels()); score > 0 {
-			hits = append(hits, graph.SearchHit{Entity: e.Entity, Score: score, Matched: matched})
-		}
-	}
-	return graph.TopHits(hits, q.Limit), nil
-}
-
+// List seeks to q.After by binary search in the sorted ids of each kind asked
+// for, and merges the kinds' next ids.
 func (s *Store) List(ctx context.Context, q graph.ListQuery) (graph.EntityPage, error) {
 	if err := q.Check(); err != nil {
 		return graph.EntityPage{}, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	lists := [][]string{s.ids}
+	if len(q.Kinds) > 0 {
+		lists = nil
+		for _, k := range slices.Compact(slices.Sorted(slices.Values(q.Kinds))) {
+			lists = append(lists, s.pages.byKind[k])
+		}
+	}
 	page := graph.EntityPage{Entities: []graph.Entity{}}
-	for _, id := range s.ids {
-		e := s.entities[id]
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
-			continue
+	var ids []string
+	for _, list := range lists {
+		if q.Count {
+			page.Total += len(list)
 		}
-		page.Total++
-		if id <= q.After {
-			continue
+		i, found := slices.BinarySearch(list, q.After)
+		if found {
+			i++
 		}
-		if len(page.Entities) == q.Limit {
-			page.HasNext = true
-			continue
-		}
-		page.Entities = append(page.Entities, e.Entity)
+		ids = append(ids, list[i:min(len(list), i+q.Limit+1)]...)
+	}
+	if len(lists) > 1 {
+		slices.Sort(ids)
+	}
+	if len(ids) > q.Limit {
+		ids, page.HasNext = ids[:q.Limit], true
+	}
+	for _, id := range ids {
+		page.Entities = append(page.Entities, s.entities[id].Entity)
 	}
 	return page, nil
 }

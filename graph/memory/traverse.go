@@ -5,6 +5,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -163,70 +164,219 @@ func (s *Store) distances(start string, max int, f *graph.Filter, keep func(stri
 	return dist
 }
 
+// pageIndex is what reindex derives for pages read by binary search: the
+// entity ids of each kind and the timeline items, both sorted.
+type pageIndex struct {
+	byKind   map[graph.Kind][]string
+	timeline []timelineEntry // every timeline item, in SortTimeline order
+	long     []int           // positions in timeline of the items with an end, ascending
+}
+
+// timelineEntry is one item of the timeline index: an entity of a timeline
+// kind with a start, or a relation with a start.
+type timelineEntry struct {
+	key    graph.TimelineKey
+	lo, hi int // graph.Span of its dates; key.First is lo
+	e      *entity
+	r      *relation
+}
+
+// reindexPages rebuilds the page index; reindex calls it after the rest.
+func (s *Store) reindexPages() {
+	idx := pageIndex{byKind: map[graph.Kind][]string{}}
+	for _, id := range s.ids {
+		e := s.entities[id]
+		idx.byKind[e.Kind] = append(idx.byKind[e.Kind], id)
+		if !e.Start.IsZero() && graph.OnTimeline(e.Kind) {
+			lo, hi, _ := graph.Span(e.Start, e.End)
+			idx.timeline = append(idx.timeline, timelineEntry{key: graph.TimelineKey{First: lo, Precision: e.Start.Precision(),
+				ID: "entity:" + id}, lo: lo, hi: hi, e: e})
+		}
+	}
+	for _, r := range s.relations {
+		if !r.Start.IsZero() {
+			lo, hi, _ := graph.Span(r.Start, r.End)
+			idx.timeline = append(idx.timeline, timelineEntry{key: graph.TimelineKey{First: lo, Precision: r.Start.Precision(),
+				ID: "relation:" + r.ID}, lo: lo, hi: hi, r: r})
+		}
+	}
+	slices.SortFunc(idx.timeline, func(a, b timelineEntry) int { return a.key.Compare(b.key) })
+	for i, t := range idx.timeline {
+		if t.long() {
+			idx.long = append(idx.long, i)
+		}
+	}
+	s.pages = idx
+}
+
+// long reports whether the item has an end. An item without one spans its
+// start's own interval, which lies within one calendar year: only items with
+// an end can overlap a window and begin in an earlier year than the window.
+func (t *timelineEntry) long() bool {
+	if t.e != nil {
+		return !t.e.End.IsZero()
+	}
+	return !t.r.End.IsZero()
+}
+
+// YearStart is the first day of the year of day number d.
+func yearStart(d int) int { return d/10000*10000 + 101 }
+
+// Timeline reads the items of the window in SortTimeline order from the
+// index: those with an end that begin in an earlier year than the window
+// (few), then every item from the first day of the window's year, by binary
+// search, until the page is full. Items that are or touch q.Entities are
+// gathered from those entities instead.
 func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.TimelinePage, error) {
 	if err := q.Check(); err != nil {
 		return graph.TimelinePage{}, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	touch := map[string]bool{}
-	for _, id := range q.Entities {
-		touch[id] = true
+	page := graph.TimelinePage{Items: []graph.TimelineItem{}}
+	keep := s.timelineFilter(&q)
+	each := func(q *graph.TimelineQuery, add func(*timelineEntry) bool) {
+		if len(q.Entities) == 0 {
+			s.window(q, keep, add)
+			return
+		}
+		for _, t := range s.touching(q.Entities) {
+			if (q.After == nil || t.key.Compare(*q.After) > 0) && keep(t) && !add(t) {
+				return
+			}
+		}
 	}
-	var items []graph.TimelineItem
-	for _, id := range s.ids {
-		e := s.entities[id]
-		if e.Start.IsZero() || !graph.OnTimeline(e.Kind) {
-			continue
-		}
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
-			continue
-		}
-		if !q.Window.Overlaps(e.Start, e.End) || !graph.KnownBy(e.known, q.KnownAt) {
-			continue
-		}
-		if len(touch) > 0 && !touch[id] && !s.touches(id, touch) {
-			continue
-		}
-		ent := e.Entity
-		items = append(items, graph.TimelineItem{ID: "entity:" + id, Date: e.Start, End: e.End, Title: e.Name, Entity: &ent})
+	skip := q.Offset
+	if q.After != nil {
+		skip = 0
 	}
-	for _, r := range s.relations {
-		if r.Start.IsZero() || !graph.KeepsConfidence(r.Confidence, q.MinConfidence) {
-			continue
+	each(&q, func(t *timelineEntry) bool {
+		switch {
+		case skip > 0:
+			skip--
+		case len(page.Items) < q.Limit:
+			page.Items = append(page.Items, s.timelineItem(t))
+		default:
+			page.HasNext = true
+			return false
 		}
-		from, to := s.entities[r.From], s.entities[r.To]
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, from.Kind) && !slices.Contains(q.Kinds, to.Kind) {
-			continue
-		}
-		if !q.Window.Overlaps(r.Start, r.End) || !graph.KnownBy(r.known, q.KnownAt) {
-			continue
-		}
-		if len(touch) > 0 && !touch[r.From] && !touch[r.To] {
-			continue
-		}
-		rel := r.Relation
-		items = append(items, graph.TimelineItem{ID: "relation:" + r.ID, Date: r.Start, End: r.End,
-			Title: graph.RelationTitle(from.Name, r.Type, to.Name), Relation: &rel})
-	}
-	graph.SortTimeline(items)
-	page := graph.TimelinePage{Total: len(items), Items: []graph.TimelineItem{}}
-	if q.Offset < len(items) {
-		items = items[q.Offset:]
-		if len(items) > q.Limit {
-			items, page.HasNext = items[:q.Limit], true
-		}
-		page.Items = items
+		return true
+	})
+	if q.Count {
+		all := q
+		all.After = nil
+		each(&all, func(*timelineEntry) bool { page.Total++; return true })
 	}
 	return page, nil
 }
 
-// touches reports whether entity id has a relation to one of the entities in set.
-func (s *Store) touches(id string, set map[string]bool) bool {
-	for _, rid := range s.adjacent[id] {
-		if set[s.relations[rid].Other(id)] {
-			return true
+// window calls add, in order, with every item the filter keeps whose span
+// overlaps the window and which comes after q.After, until add returns false.
+func (s *Store) window(q *graph.TimelineQuery, keep func(*timelineEntry) bool, add func(*timelineEntry) bool) {
+	tl := s.pages.timeline
+	wlo, whi := q.Window.Bounds()
+	ys := yearStart(wlo)
+	after := func(t *timelineEntry) bool { return q.After == nil || t.key.Compare(*q.After) > 0 }
+	overlaps := func(t *timelineEntry) bool { return t.lo <= whi && t.hi >= wlo }
+	// Items with an end that begin before the window's year.
+	long := s.pages.long
+	if q.After != nil {
+		long = long[sort.Search(len(long), func(i int) bool { return after(&tl[long[i]]) }):]
+	}
+	for _, i := range long {
+		t := &tl[i]
+		if t.lo >= ys {
+			break
+		}
+		if overlaps(t) && keep(t) && !add(t) {
+			return
 		}
 	}
-	return false
+	// Every item from the window's year on.
+	start := sort.Search(len(tl), func(i int) bool { return tl[i].lo >= ys })
+	if q.After != nil {
+		start = max(start, sort.Search(len(tl), func(i int) bool { return after(&tl[i]) }))
+	}
+	for i := start; i < len(tl) && tl[i].lo <= whi; i++ {
+		t := &tl[i]
+		if t.hi >= wlo && keep(t) && !add(t) {
+			return
+		}
+	}
+}
+
+// touching returns, in order, the timeline items that are or touch one of ids.
+func (s *Store) touching(ids []string) []*timelineEntry {
+	touch := map[string]bool{}
+	for _, id := range ids {
+		touch[id] = true
+	}
+	want := map[string]bool{}
+	for id := range touch {
+		want["entity:"+id] = true
+		for _, rid := range s.adjacent[id] {
+			r := s.relations[rid]
+			want["relation:"+rid] = true
+			want["entity:"+r.Other(id)] = true
+		}
+	}
+	var out []*timelineEntry
+	tl := s.pages.timeline
+	for id := range want {
+		key, ok := s.timelineKey(id)
+		if !ok {
+			continue
+		}
+		if i, found := sort.Find(len(tl), func(i int) int { return key.Compare(tl[i].key) }); found {
+			out = append(out, &tl[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b *timelineEntry) int { return a.key.Compare(b.key) })
+	return out
+}
+
+// timelineKey is the place in the timeline of the item with this id, if it is one.
+func (s *Store) timelineKey(itemID string) (graph.TimelineKey, bool) {
+	var start graph.PartialDate
+	if id, ok := strings.CutPrefix(itemID, "entity:"); ok {
+		e, ok := s.entities[id]
+		if !ok || !graph.OnTimeline(e.Kind) {
+			return graph.TimelineKey{}, false
+		}
+		start = e.Start
+	} else {
+		start = s.relations[strings.TrimPrefix(itemID, "relation:")].Start
+	}
+	if start.IsZero() {
+		return graph.TimelineKey{}, false
+	}
+	return graph.TimelineKey{First: start.First(), Precision: start.Precision(), ID: itemID}, true
+}
+
+// timelineFilter is the query's filter on items, but for the window.
+func (s *Store) timelineFilter(q *graph.TimelineQuery) func(*timelineEntry) bool {
+	return func(t *timelineEntry) bool {
+		if e := t.e; e != nil {
+			return (len(q.Kinds) == 0 || slices.Contains(q.Kinds, e.Kind)) &&
+				graph.KnownBy(e.known, q.KnownAt) && q.Window.Overlaps(e.Start, e.End)
+		}
+		r := t.r
+		if !graph.KeepsConfidence(r.Confidence, q.MinConfidence) || !graph.KnownBy(r.known, q.KnownAt) {
+			return false
+		}
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, s.entities[r.From].Kind) && !slices.Contains(q.Kinds, s.entities[r.To].Kind) {
+			return false
+		}
+		return q.Window.Overlaps(r.Start, r.End)
+	}
+}
+
+func (s *Store) timelineItem(t *timelineEntry) graph.TimelineItem {
+	if e := t.e; e != nil {
+		ent := e.Entity
+		return graph.TimelineItem{ID: t.key.ID, Date: e.Start, End: e.End, Title: e.Name, Entity: &ent}
+	}
+	rel := t.r.Relation
+	return graph.TimelineItem{ID: t.key.ID, Date: rel.Start, End: rel.End,
+		Title: graph.RelationTitle(s.entities[rel.From].Name, rel.Type, s.entities[rel.To].Name), Relation: &rel}
 }

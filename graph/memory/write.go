@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/attribution-explorer/attribution/graph"
-	"github.com/attribution-explorer/attribution/graph/textmatch"
 )
 
 // EntityKind and HasSource make the store a graph.Existing; callers hold the lock.
@@ -49,7 +48,7 @@ func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
 	return nil
 }
 
-// reindex recomputes what is derived: sorted ids, known-from days, search labels.
+// reindex recomputes what is derived: sorted ids, known-from days, the search index.
 // A new source date can change what is known of claims outside the batch, so
 // it is done for the whole graph; it is linear and runs only on writes.
 func (s *Store) reindex() {
@@ -58,16 +57,13 @@ func (s *Store) reindex() {
 	for id, e := range s.entities {
 		s.ids = append(s.ids, id)
 		e.known = graph.KnownFrom(e.Sources, published)
-		e.labels = e.labels[:0]
-		e.labels = append(e.labels, textmatch.Tokens(e.Name))
-		for _, a := range e.SearchLabels() {
-			e.labels = append(e.labels, textmatch.Tokens(a))
-		}
 	}
 	slices.Sort(s.ids)
+	s.search.update(s.entities, s.ids)
 	for _, r := range s.relations {
 		r.known = graph.KnownFrom(r.Sources, published)
 	}
+	s.reindexPages()
 }
 
 func (s *Store) unlink(entityID, relID string) {

@@ -47,3 +47,33 @@ func BenchmarkStore(b *testing.B) {
 	}
 	storetest.Bench(b, s, batch)
 }
+
+// BenchmarkSearch gives the p50 and p99 of searches (the first 20 hits) on a
+// graph of storetest.SearchBenchSize entities, one at a time: exact names,
+// prefixes, two words, typos, external ids, and a mix of them. The graph has
+// no relations: search does not read them.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	s := neo4jtest.Open(b)
+	g := storetest.SearchGraph(99, storetest.SearchBenchSize)
+	for i := 0; i < len(g.Entities); i += 10_000 {
+		batch := graph.Batch{Entities: g.Entities[i:min(i+10_000, len(g.Entities))]}
+		if i == 0 {
+			batch.Sources = g.Sources
+		}
+		if err := s.Upsert(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	storetest.BenchSearch(b, s, g)
+}
+
+// BenchmarkPages gives the p50 and p95 of list and timeline pages on Neo4j,
+// with and without their total counts.
+func BenchmarkPages(b *testing.B) {
+	s := neo4jtest.Open(b)
+	if err := s.Upsert(context.Background(), storetest.BenchGraph()); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchPages(b, s)
+}

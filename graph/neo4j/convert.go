@@ -2,10 +2,8 @@ package neo4j
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
-	"github.com/attribution-explorer/attribution/graph/textmatch"
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
@@ -50,13 +48,10 @@ func sourceProps(s graph.Source) map[string]any {
 // its sources' dates and is set after they are written.
 func entityProps(e graph.Entity) map[string]any {
 	lo, hi := spanProps(e.Start, e.End)
-	var labels []string
-	for _, l := range append([]string{e.Name}, e.SearchLabels()...) {
-		labels = append(labels, strings.Join(textmatch.Tokens(l), " "))
-	}
 	p := map[string]any{"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": listProp(e.Aliases),
 		"start": dateProp(e.Start), "end": dateProp(e.End), "lo": lo, "hi": hi, "prec": int(e.Start.Precision()),
-		"sources": listProp(e.Sources), "labels": strings.Join(labels, " | ")}
+		"sources": listProp(e.Sources)}
+	setSearchProps(p, e) // search.go
 	if e.Description != "" {
 		p["description"] = e.Description
 	}
@@ -163,13 +158,4 @@ func rel(rec *driver.Record, key string) map[string]any {
 	v, _ := rec.Get(key)
 	r, _ := v.(driver.Relationship)
 	return r.Props
-}
-
-// column is one field of every record.
-func column[T any](recs []*driver.Record, key string) []T {
-	out := make([]T, len(recs))
-	for i, r := range recs {
-		out[i] = value[T](r, key)
-	}
-	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
+	"github.com/attribution-explorer/attribution/graph/neo4j"
 	"github.com/attribution-explorer/attribution/graph/neo4j/neo4jtest"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 )
@@ -22,7 +23,7 @@ import (
 func TestDifferential(t *testing.T) {
 	ctx := context.Background()
 	const n = 3000
-	b := storetest.RandomGraph(42, n)
+	b := storetest.SearchGraph(42, n) // RandomGraph, with external ids and aliases of digits and punctuation
 	mem, neo := memory.New(), neo4jtest.Open(t)
 	for _, s := range []graph.Store{mem, neo} {
 		if err := s.Upsert(ctx, b); err != nil {
@@ -105,6 +106,26 @@ func TestDifferential(t *testing.T) {
 		q := graph.SearchQuery{Text: words[rng.IntN(len(words))], Kinds: kinds(2), Limit: 1 + rng.IntN(100)}
 		questions = append(questions, question{fmt.Sprintf("search %d %+v", i, q), func(s graph.Store) (any, error) { return s.Search(ctx, q) }})
 	}
+	// Searches as users type them: exact names and aliases however spelt,
+	// prefixes, words, typos, external ids; and broad ones with the largest
+	// page, whose last hits tie with many others (the Neo4j store then asks
+	// for them apart).
+	searches := storetest.SearchQueries(rand.New(rand.NewPCG(13, 17)), b, 300)
+	for _, text := range []string{"a", "p", "pan", "typhon", "zircn", "silk", "mari", "apt", "t1", "cve 20", "g0"} {
+		searches = append(searches, graph.SearchQuery{Text: text, Limit: graph.MaxSearch},
+			graph.SearchQuery{Text: text, Limit: 7, Kinds: []graph.Kind{graph.ThreatActor, graph.Technique, graph.Vulnerability}})
+	}
+	groupsBefore := neo4j.SearchGroups.Load()
+	for i, q := range searches {
+		questions = append(questions, question{fmt.Sprintf("search %d %+v", 80+i, q), func(s graph.Store) (any, error) { return s.Search(ctx, q) }})
+		// The same without a window past the page: Neo4j asks for the hits
+		// that tie with the last apart whenever the page ends in a tie.
+		questions = append(questions, question{fmt.Sprintf("search without a window %d %+v", 80+i, q), func(s graph.Store) (any, error) {
+			defer func(w int) { *neo4j.SearchWindow = w }(*neo4j.SearchWindow)
+			*neo4j.SearchWindow = 0
+			return s.Search(ctx, q)
+		}})
+	}
 	for i := range 40 {
 		q := graph.ListQuery{Kinds: kinds(3), Limit: 1 + rng.IntN(50)}
 		if rng.IntN(2) == 0 {
@@ -183,6 +204,9 @@ func TestDifferential(t *testing.T) {
 	}
 	if failures > 0 {
 		t.Fatalf("%d of %d questions got different answers or errors", failures, len(questions))
+	}
+	if groups := neo4j.SearchGroups.Load() - groupsBefore; groups < 100 {
+		t.Fatalf("only %d searches asked for a group of hits apart: the questions test too little of search", groups)
 	}
 	if nonEmpty < valid*2/5 {
 		t.Fatalf("only %d of %d answers are not empty: the questions test too little", nonEmpty, valid)

@@ -60,6 +60,8 @@ type Store struct {
 	unreachableUntil atomic.Int64 // unix nanoseconds
 	lastUnreachable  atomic.Pointer[graph.Error]
 	lastSuccess      atomic.Int64 // unix nanoseconds
+
+	searchFill searchFill // entities of older versions given a search property (search.go)
 }
 
 // failFast is how long reads fail at once after Neo4j could not be reached.
@@ -119,10 +121,17 @@ var schemaStatements = []string{
 	"CREATE INDEX relation_lo IF NOT EXISTS FOR ()-[r:REL]-() ON (r.lo)",
 	"CREATE INDEX relation_hi IF NOT EXISTS FOR ()-[r:REL]-() ON (r.hi)",
 	"CREATE INDEX relation_known IF NOT EXISTS FOR ()-[r:REL]-() ON (r.known)",
-	// Names and aliases, folded to lower case without accents by the store
-	// (textmatch.Fold), so a whitespace analyzer finds them whatever the case
-	// and accents of the query.
-	"CREATE FULLTEXT INDEX entity_labels IF NOT EXISTS FOR (e:Entity) ON EACH [e.labels] " +
+	// Pages in order (read.go, traverse.go): entities of a kind by id, and
+	// the items with an end by first day (only they have both properties).
+	"CREATE INDEX entity_kind_id IF NOT EXISTS FOR (e:Entity) ON (e.kind, e.id)",
+	"CREATE INDEX entity_lo_end IF NOT EXISTS FOR (e:Entity) ON (e.lo, e.end)",
+	"CREATE INDEX relation_lo_end IF NOT EXISTS FOR ()-[r:REL]-() ON (r.lo, r.end)",
+	// Search (search.go): the tokens of names, aliases and external ids,
+	// folded and marked by the store, which a whitespace analyzer keeps as
+	// they are. The indexes of earlier versions go.
+	"DROP INDEX entity_labels IF EXISTS",
+	"DROP INDEX entity_search IF EXISTS",
+	"CREATE FULLTEXT INDEX entity_tokens IF NOT EXISTS FOR (e:Entity) ON EACH [e.search, e.typos] " +
 		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
 	"CALL db.awaitIndexes(300)",
 }

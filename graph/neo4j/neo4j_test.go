@@ -11,3 +11,7 @@ import (
 func TestStoreContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 }
+
+func TestAggregate(t *testing.T) {
+	storetest.AggregateCases(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
+}

@@ -2,10 +2,11 @@ package neo4j
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
-	"github.com/attribution-explorer/attribution/graph/textmatch"
 )
 
 func (s *Store) Entities(ctx context.Context, ids []string) ([]graph.Entity, error) {
@@ -40,53 +41,51 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]graph.Source, erro
 	return out, nil
 }
 
-// Search asks the full-text index for the entities where every word of the
-// query begins a word of a name or alias, then ranks them with textmatch, as
-// the memory store does.
-func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	if err := q.Check(); err != nil {
-		return nil, err
-	}
-	words := textmatch.Tokens(q.Text)
-	if len(words) == 0 {
-		return nil, nil // no words, no hits: nil, as when nothing matches below (and in the memory store)
-	}
-	// Words are letters and digits only (textmatch.Tokens), so nothing in
-	// them is Lucene syntax; the query string is still a parameter.
-	var lucene []string
-	for _, w := range words {
-		lucene = append(lucene, "+"+w+"*")
-	}
-	recs, err := s.read(ctx, `
-		CALL db.index.fulltext.queryNodes('entity_labels', $lucene) YIELD node
-		WHERE $kinds = [] OR node.kind IN $kinds
-		RETURN node`, map[string]any{"lucene": strings.Join(lucene, " "), "kinds": kindStrings(q.Kinds)})
-	if err != nil {
-		return nil, err
-	}
-	var hits []graph.SearchHit
-	for _, r := range recs {
-		e := toEntity(node(r, "node"))
-		if score, matched := textmatch.Best(words, e.Name, e.SearchLabels()); score > 0 {
-			hits = append(hits, graph.SearchHit{Entity: e, Score: score, Matched: matched})
-		}
-	}
-	return graph.TopHits(hits, q.Limit), nil
-}
-
+// List reads a page in id order from an index, from q.After: the unique
+// index of ids, or the composite index (kind, id) for each kind asked for,
+// whose pages merge. The count is a separate pass, made only when q.Count
+// asks for it.
 func (s *Store) List(ctx context.Context, q graph.ListQuery) (graph.EntityPage, error) {
 	if err := q.Check(); err != nil {
 		return graph.EntityPage{}, err
 	}
-	params := map[string]any{"kinds": kindStrings(q.Kinds), "after": q.After, "limit": q.Limit + 1}
-	recs, err := s.read(ctx, `
-		CALL () { MATCH (e:Entity) WHERE $kinds = [] OR e.kind IN $kinds RETURN count(e) AS total }
+	kinds := kindStrings(slices.Compact(slices.Sorted(slices.Values(q.Kinds))))
+	params := map[string]any{"kinds": kinds, "after": q.After, "limit": q.Limit + 1}
+	query := `
 		CALL () {
-			MATCH (e:Entity) WHERE e.id > $after AND ($kinds = [] OR e.kind IN $kinds)
+			MATCH (e:Entity) WHERE e.id > $after
 			WITH e ORDER BY e.id LIMIT $limit
 			RETURN collect(e) AS page
+		}`
+	count := `MATCH (e:Entity) RETURN count(e) AS total`
+	if len(kinds) > 0 {
+		// One ordered seek of (kind, id) per kind, each a parameter: the
+		// planner keeps the index order only for a kind it knows, and when
+		// the order names both properties (of one kind, the same order).
+		var branches []string
+		for i, k := range kinds {
+			params[fmt.Sprint("kind", i)] = k
+			branches = append(branches, fmt.Sprintf(`MATCH (e:Entity) USING INDEX e:Entity(kind, id)
+				WHERE e.kind = $kind%d AND e.id > $after
+				WITH e ORDER BY e.kind, e.id LIMIT $limit
+				RETURN e`, i))
 		}
-		RETURN total, page`, params)
+		query = `
+			CALL () {
+				CALL () {
+					` + strings.Join(branches, "\nUNION ALL\n") + `
+				}
+				WITH e ORDER BY e.id LIMIT $limit
+				RETURN collect(e) AS page
+			}`
+		count = `MATCH (e:Entity) WHERE e.kind IN $kinds RETURN count(e) AS total`
+	}
+	total := "0"
+	if q.Count {
+		query = `CALL () { ` + count + ` }` + query
+		total = "total"
+	}
+	recs, err := s.read(ctx, query+` RETURN `+total+` AS total, page`, params)
 	if err != nil {
 		return graph.EntityPage{}, err
 	}
@@ -107,23 +106,33 @@ func (s *Store) Relations(ctx context.Context, ids []string, q graph.RelationQue
 	if err := q.Check(); err != nil {
 		return nil, err
 	}
+	// One ordered top-q.Limit per entity; the direction is in the pattern.
+	pattern := map[graph.Direction]string{graph.Out: "(e)-[r:REL]->(o)", graph.In: "(e)<-[r:REL]-(o)", graph.Both: "(e)-[r:REL]-(o)"}[q.Direction]
+	where := "true"
+	if len(q.Types) > 0 {
+		where = "r.type IN $types"
+	}
 	recs, err := s.read(ctx, `
 		UNWIND $ids AS id
-		MATCH (e:Entity {id: id})-[r:REL]-()
-		WHERE ($types = [] OR r.type IN $types)
-		  AND ($direction = 'BOTH' OR ($direction = 'OUT') = (startNode(r) = e))
-		WITH id, r ORDER BY r.id
-		WITH id, collect(r)[..$limit] AS rels
-		UNWIND rels AS r
-		RETURN id, r, startNode(r).id AS from, endNode(r).id AS to`,
-		map[string]any{"ids": unique(ids), "types": nonNil(q.Types), "direction": string(q.Direction), "limit": q.Limit})
+		MATCH (e:Entity {id: id})
+		CALL (e) {
+			MATCH `+pattern+`
+			WITH DISTINCT r, o WHERE `+where+` // a horizon: expand from e, never seek r by type
+			RETURN r, o.id AS other, startNode(r) = e AS out ORDER BY r.id LIMIT $limit
+		}
+		RETURN id, r, other, out`,
+		map[string]any{"ids": unique(ids), "types": nonNil(q.Types), "limit": q.Limit})
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]graph.Relation{}
 	for _, rec := range recs {
-		id := value[string](rec, "id")
-		out[id] = append(out[id], toRelation(rel(rec, "r"), value[string](rec, "from"), value[string](rec, "to")))
+		id, other := value[string](rec, "id"), value[string](rec, "other")
+		from, to := id, other
+		if !value[bool](rec, "out") {
+			from, to = other, id
+		}
+		out[id] = append(out[id], toRelation(rel(rec, "r"), from, to))
 	}
 	return out, nil
 }

@@ -39,6 +39,8 @@ var Cases = []Case{
 	{"Paths", testPaths},
 	{"Timeline", testTimeline},
 	{"TimelinePrecisionOrder", testTimelinePrecisionOrder},
+	{"TimelinePages", testTimelinePages},
+	{"ListPages", testListPages},
 	{"Limits", testLimits},
 	{"InvalidInputs", testInvalidInputs},
 	{"Upsert", testUpsert},
@@ -136,49 +138,6 @@ func testSources(t *testing.T, s graph.Store) {
 	})
 }
 
-func testSearch(t *testing.T, s graph.Store) {
-	search := func(text string, kinds []graph.Kind, limit int) []graph.SearchHit {
-		return must(s.Search(ctx, graph.SearchQuery{Text: text, Kinds: kinds, Limit: limit}))(t)
-	}
-	hits := search("zircon", nil, 10)
-	if len(hits) != 1 || hits[0].Entity.ID != "actor-a" || hits[0].Matched != "Zircon Panda" {
-		t.Fatalf("alias search: %+v", hits)
-	}
-	near(t, "alias prefix score", hits[0].Score, 0.9*0.95)
-	hits = search("ELODIE durand", nil, 10)
-	same(t, "case and accents ignored", len(hits) == 1 && hits[0].Entity.ID == "person-p" && hits[0].Score == 1.0, true)
-	hits = search("societe", nil, 10)
-	same(t, "accented alias", len(hits) == 1 && hits[0].Matched == "Société Hack", true)
-	hits = search("panda zirc", nil, 10)
-	same(t, "every word a word prefix, any order", hitIDs(hits), []string{"actor-a"})
-	near(t, "word prefix score", hits[0].Score, 0.7*0.95)
-	hits = search("apt alpha", nil, 10)
-	same(t, "exact name", hits[0].Score, 1.0)
-	same(t, "no match", len(search("ministry zzz", nil, 10)), 0)
-	same(t, "substring inside a word does not match", len(search("orway", nil, 10)), 0)
-	same(t, "ranking: score first", hitIDs(search("al", nil, 10)), []string{"event-2", "actor-a"})
-	same(t, "ranking: then id", hitIDs(search("m", nil, 10)), []string{"org-m", "sector-s"})
-	same(t, "limit", hitIDs(search("m", nil, 1)), []string{"org-m"})
-	same(t, "kinds", hitIDs(search("m", []graph.Kind{graph.Sector, graph.Malware}, 10)), []string{"sector-s"})
-	same(t, "punctuation splits words", hitIDs(search("x.exe", nil, 10)), []string{"malware-x"})
-	_, err := s.Search(ctx, graph.SearchQuery{Text: "  ", Limit: 5})
-	wantInvalid(t, "empty query", err)
-	// External ids are searchable, and say they matched.
-	upsert(t, s, graph.Batch{Entities: []graph.Entity{{ID: "actor-g", Kind: graph.ThreatActor, Name: "Leviathan",
-		Attributes: []graph.Attribute{{Key: "mitre_attack_id", Value: "G0065"}}, Sources: []string{"s-old"}}}})
-	hits = search("g0065", nil, 10)
-	if len(hits) != 1 || hits[0].Entity.ID != "actor-g" || hits[0].Matched != "G0065" {
-		t.Errorf("external id: %+v", hits)
-	}
-}
-
-func near(t *testing.T, what string, got, want float64) {
-	t.Helper()
-	if got < want-1e-9 || got > want+1e-9 {
-		t.Errorf("%s: got %v, want %v", what, got, want)
-	}
-}
-
 func hitIDs(hits []graph.SearchHit) []string {
 	out := []string{}
 	for _, h := range hits {
@@ -191,7 +150,7 @@ func testList(t *testing.T, s graph.Store) {
 	var all []string
 	after := ""
 	for pages := 0; ; pages++ {
-		p := must(s.List(ctx, graph.ListQuery{After: after, Limit: 4}))(t)
+		p := must(s.List(ctx, graph.ListQuery{After: after, Limit: 4, Count: true}))(t)
 		same(t, "total", p.Total, 14)
 		all = append(all, entityIDs(p.Entities)...)
 		if !p.HasNext {
@@ -202,9 +161,9 @@ func testList(t *testing.T, s graph.Store) {
 	}
 	same(t, "all ids in order", strings.Join(all, ","),
 		"actor-a,actor-b,camp,country-f,country-n,event-1,event-2,event-3,event-4,indict,malware-x,org-m,person-p,sector-s")
-	p := must(s.List(ctx, graph.ListQuery{Kinds: []graph.Kind{graph.Event}, Limit: 2}))(t)
+	p := must(s.List(ctx, graph.ListQuery{Kinds: []graph.Kind{graph.Event}, Limit: 2, Count: true}))(t)
 	same(t, "kinds", []any{entityIDs(p.Entities), p.Total, p.HasNext}, []any{[]string{"event-1", "event-2"}, 4, true})
-	p = must(s.List(ctx, graph.ListQuery{Kinds: []graph.Kind{graph.Vulnerability}, Limit: 2}))(t)
+	p = must(s.List(ctx, graph.ListQuery{Kinds: []graph.Kind{graph.Vulnerability}, Limit: 2, Count: true}))(t)
 	same(t, "empty kind", []any{entityIDs(p.Entities), p.Total, p.HasNext}, []any{[]string{}, 0, false})
 }
 
@@ -226,7 +185,7 @@ func testListAfterUnknownID(t *testing.T, s graph.Store) {
 		{"sector-t", nil, []string{}, false, 14}, // after every id
 		{"zzz", []graph.Kind{graph.Event}, []string{}, false, 4},
 	} {
-		p := must(s.List(ctx, graph.ListQuery{After: c.after, Kinds: c.kinds, Limit: 2}))(t)
+		p := must(s.List(ctx, graph.ListQuery{After: c.after, Kinds: c.kinds, Limit: 2, Count: true}))(t)
 		same(t, fmt.Sprintf("after %q %v", c.after, c.kinds), []any{entityIDs(p.Entities), p.HasNext, p.Total},
 			[]any{c.want, c.next, c.total})
 	}
@@ -395,20 +354,45 @@ func testPaths(t *testing.T, s graph.Store) {
 	same(t, "same entity", paths(t, s, "org-m", "org-m", 4, 3, graph.Filter{}), []string{"org-m"})
 }
 
+// timeline returns the items of a page as "id@date", and the page. It asks
+// for the total count, and checks that the same page without the count, and
+// the same page after the key of the item before it, hold the same items.
 func timeline(t *testing.T, s graph.Store, q graph.TimelineQuery) ([]string, graph.TimelinePage) {
 	t.Helper()
 	if q.Limit == 0 {
 		q.Limit = 100
 	}
+	q.Count = true
 	p := must(s.Timeline(ctx, q))(t)
+	out := itemIDs(t, p.Items)
+	q.Count = false
+	uncounted := must(s.Timeline(ctx, q))(t)
+	same(t, fmt.Sprintf("%+v without the count", q), []any{itemIDs(t, uncounted.Items), uncounted.HasNext, uncounted.Total},
+		[]any{out, p.HasNext, 0})
+	if q.After == nil && q.Offset > 0 && q.Offset <= graph.MaxPage {
+		before := q
+		before.Offset, before.Limit = 0, q.Offset
+		if prev := must(s.Timeline(ctx, before))(t).Items; len(prev) == q.Offset {
+			key := prev[len(prev)-1].Key()
+			q.After = &key
+			keyed := must(s.Timeline(ctx, q))(t)
+			same(t, fmt.Sprintf("%+v after the key of the item before the page", q), []any{itemIDs(t, keyed.Items), keyed.HasNext},
+				[]any{out, p.HasNext})
+		}
+	}
+	return out, p
+}
+
+func itemIDs(t *testing.T, items []graph.TimelineItem) []string {
+	t.Helper()
 	out := []string{}
-	for _, it := range p.Items {
+	for _, it := range items {
 		out = append(out, it.ID+"@"+it.Date.String())
 		if (it.Entity == nil) == (it.Relation == nil) {
 			t.Errorf("%s: exactly one of entity and relation must be set", it.ID)
 		}
 	}
-	return out, p
+	return out
 }
 
 func testTimeline(t *testing.T, s graph.Store) {
