@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -18,6 +19,35 @@ type DatasetOptions struct {
 	Published graph.PartialDate // when this version was released
 	Licence   string            // shown in the report (graph.Source has no licence field)
 	Language  string            // BCP 47 language of the dataset and its records: "en"
+}
+
+// problems collects what is wrong with an input, up to max, and counts the
+// rest: every reader reports all or nothing through it.
+type problems struct {
+	errs Errors
+	more int // problems beyond max
+	max  int
+}
+
+// add records a problem of the thing named where.
+func (p *problems) add(where, format string, args ...any) {
+	if len(p.errs) == p.max {
+		p.more++
+		return
+	}
+	p.errs = append(p.errs, where+": "+fmt.Sprintf(format, args...))
+}
+
+// failed is nil when nothing is wrong, else the problems as one error.
+func (p *problems) failed() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	errs := slices.Clone(p.errs)
+	if p.more > 0 {
+		errs = append(errs, fmt.Sprintf("... and %d more problems", p.more))
+	}
+	return errs
 }
 
 // dataset is a DatasetOptions checked and completed: its source's id and

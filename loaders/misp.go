@@ -238,8 +238,7 @@ type mispReader struct {
 	opts    MISPOptions
 	dataset dataset
 	report  MISPReport
-	errs    Errors
-	more    int // problems beyond maxMISPErrors
+	problems
 
 	galaxyType, galaxyName, galaxyVersion string
 
@@ -266,7 +265,8 @@ func newMISPReader(opts MISPOptions) (*mispReader, error) {
 		opts.MaxEntries = MaxMISPEntries
 	}
 	x := &mispReader{
-		opts: opts, dataset: ds,
+		problems: problems{max: maxMISPErrors},
+		opts:     opts, dataset: ds,
 		byUUID:    map[string]*mispEntry{},
 		sources:   map[string]graph.Source{},
 		countries: map[string]country{},
@@ -300,22 +300,7 @@ func (x *mispReader) problem(at mispWhere, format string, args ...any) {
 
 // problemAt records a problem of the thing named where.
 func (x *mispReader) problemAt(where, format string, args ...any) {
-	if len(x.errs) == maxMISPErrors {
-		x.more++
-		return
-	}
-	x.errs = append(x.errs, where+": "+fmt.Sprintf(format, args...))
-}
-
-func (x *mispReader) failed() error {
-	if len(x.errs) == 0 {
-		return nil
-	}
-	errs := slices.Clone(x.errs)
-	if x.more > 0 {
-		errs = append(errs, fmt.Sprintf("... and %d more problems", x.more))
-	}
-	return errs
+	x.problems.add(where, format, args...)
 }
 
 func (x *mispReader) skip(reason string) { bump(&x.report.Skipped, reason) }

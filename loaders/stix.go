@@ -295,8 +295,7 @@ type stixReader struct {
 	relationships []pendingRelationship
 	relations     []graph.Relation
 	relationAt    []where
-	errs          Errors
-	more          int // problems beyond maxSTIXErrors
+	problems
 }
 
 func newSTIXReader(opts STIXOptions) (*stixReader, error) {
@@ -311,7 +310,8 @@ func newSTIXReader(opts STIXOptions) (*stixReader, error) {
 		opts.MaxObjects = MaxSTIXObjects
 	}
 	x := &stixReader{
-		opts: opts, dataset: ds,
+		problems: problems{max: maxSTIXErrors},
+		opts:     opts, dataset: ds,
 		sources:    map[string]*candidate{},
 		byObject:   map[string]int32{},
 		byEntityID: map[string]where{},
@@ -342,22 +342,7 @@ func slug(s string) string {
 }
 
 func (x *stixReader) problem(at where, format string, args ...any) {
-	if len(x.errs) == maxSTIXErrors {
-		x.more++
-		return
-	}
-	x.errs = append(x.errs, at.String()+": "+fmt.Sprintf(format, args...))
-}
-
-func (x *stixReader) failed() error {
-	if len(x.errs) == 0 {
-		return nil
-	}
-	errs := x.errs
-	if x.more > 0 {
-		errs = append(errs, fmt.Sprintf("... and %d more problems", x.more))
-	}
-	return errs
+	x.problems.add(at.String(), format, args...)
 }
 
 func fatal(format string, args ...any) error {

@@ -195,8 +195,7 @@ type tableReader struct {
 	// entities and relations by id, with the line that first made them.
 	entities  map[string]*tableEntity
 	relations map[string]*tableRelation
-	errs      Errors
-	more      int
+	problems
 }
 
 type tableEntity struct {
@@ -241,7 +240,8 @@ func newTableReader(opts TableOptions) (*tableReader, error) {
 		opts.MaxRows = MaxTableRows
 	}
 	x := &tableReader{
-		opts: opts, m: opts.Mapping, dataset: ds, input: opts.Input,
+		problems: problems{max: maxTableErrors},
+		opts:     opts, m: opts.Mapping, dataset: ds, input: opts.Input,
 		keys: map[string]int{}, dates: map[dateKey]graph.PartialDate{},
 		sources: map[string]graph.Source{}, origin: map[string]string{},
 		entities: map[string]*tableEntity{}, relations: map[string]*tableRelation{},
@@ -256,26 +256,11 @@ func newTableReader(opts TableOptions) (*tableReader, error) {
 }
 
 func (x *tableReader) problem(line int, format string, args ...any) {
-	if len(x.errs) == maxTableErrors {
-		x.more++
-		return
-	}
 	where := x.input
 	if line > 0 {
 		where = fmt.Sprintf("%s:%d", x.input, line)
 	}
-	x.errs = append(x.errs, where+": "+fmt.Sprintf(format, args...))
-}
-
-func (x *tableReader) failed() error {
-	if len(x.errs) == 0 {
-		return nil
-	}
-	errs := slices.Clone(x.errs)
-	if x.more > 0 {
-		errs = append(errs, fmt.Sprintf("... and %d more problems", x.more))
-	}
-	return errs
+	x.problems.add(where, format, args...)
 }
 
 func (x *tableReader) skip(reason string) { bump(&x.report.Skipped, reason) }
