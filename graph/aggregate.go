@@ -242,9 +242,13 @@ type AggregateQuery struct {
 	// through. The entities a key names (a country) are not claims: they
 	// are not filtered.
 	KnownAt PartialDate
-	OrderBy BucketOrder // ByKey when empty
-	IDs     int         // ids of each bucket to return, 0 to MaxBucketIDs, in id order
-	Limit   int         // buckets, 1 to MaxBuckets
+	// MinConfidence keeps, of the relations every dimension reads and those
+	// to the incidents, those with at least this confidence (relations
+	// without one go), as Filter.MinConfidence does for the graph.
+	MinConfidence *int
+	OrderBy       BucketOrder // ByKey when empty
+	IDs           int         // ids of each bucket to return, 0 to MaxBucketIDs, in id order
+	Limit         int         // buckets, 1 to MaxBuckets
 	// WideDays (TimeToAttribution): an interval whose bounds lie more than
 	// this many days apart is wide; 0 means DefaultWideDays.
 	WideDays int
@@ -344,7 +348,7 @@ func (q *AggregateQuery) Check() error {
 			return invalid("%s are %v: kind %s counts nothing", q.Measure, counted, k)
 		}
 	}
-	f := Filter{Window: q.Window}
+	f := Filter{Window: q.Window, MinConfidence: q.MinConfidence}
 	if err := f.Check(); err != nil {
 		return err
 	}
@@ -429,6 +433,12 @@ func (q *AggregateQuery) KeepsItem(e *Entity, knownFrom int) bool {
 		return false
 	}
 	return KnownBy(knownFrom, q.KnownAt)
+}
+
+// KeepsRelation reports whether the known-at and the minimum confidence of
+// q keep a relation, known from knownFrom, that a dimension reads.
+func (q *AggregateQuery) KeepsRelation(confidence *int, knownFrom int) bool {
+	return KnownBy(knownFrom, q.KnownAt) && KeepsConfidence(confidence, q.MinConfidence)
 }
 
 // AggregateRow is one item with its keys: Keys[i] are its keys in

@@ -68,6 +68,8 @@ func aggregateFields(t *types, store graph.Store) graphql.Fields {
 		"to":   {Type: partialDate},
 		"knownAt": {Type: partialDate, Description: "Count what was known by this date: the items, and the relations every dimension " +
 			"reads, with a source certainly public by then."},
+		"minConfidence": {Type: graphql.Int, Description: "Read only the relations with at least this confidence (0 to 100; " +
+			"relations without one go): the keys of every dimension and the incidents an item concerns. Items are entities and are not filtered."},
 		"kinds":    {Type: graphql.NewList(graphql.NewNonNull(t.kind)), Description: "Items of these kinds only, among those the measure counts."},
 		"entities": {Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Items that are, concern, or have as a key one of these."},
 		"datasets": {Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Items that cite one of these datasets (Query.datasets)."},
@@ -273,6 +275,7 @@ func aggregateQueryArgs(p graphql.ResolveParams) (graph.AggregateQuery, error) {
 			return q, err
 		}
 		q.Kinds, q.Entities, q.Datasets = kinds(args["kinds"]), strings_(args["entities"]), strings_(args["datasets"])
+		q.MinConfidence = intPtr(args["minConfidence"])
 		if len(q.Entities) == 0 {
 			q.Entities = nil
 		}

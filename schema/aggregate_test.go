@@ -84,6 +84,12 @@ func TestAggregateField(t *testing.T) {
 	if got != want {
 		t.Errorf("entities:\n got %s\nwant %s", got, want)
 	}
+	got = resultJSON(t, do(`{ aggregate(measure: ATTRIBUTIONS, groupBy: [ATTRIBUTING_COUNTRY], filter: {minConfidence: 70}) {
+		buckets { keys { id } count } } }`, nil))
+	want = `{"aggregate":{"buckets":[{"count":1,"keys":[{"id":"c-no"}]},{"count":1,"keys":[{"id":"c-uk"}]},{"count":4,"keys":[{"id":null}]}]}}`
+	if got != want {
+		t.Errorf("minConfidence:\n got %s\nwant %s", got, want)
+	}
 	got = resultJSON(t, do(`{ aggregate(measure: ATTRIBUTIONS, filter: {datasets: ["ds-x"]}) { total groupBy buckets { keys { id } count } } }`, nil))
 	want = `{"aggregate":{"buckets":[{"count":2,"keys":[]}],"groupBy":[],"total":2}}`
 	if got != want {
@@ -179,6 +185,7 @@ func TestAggregateErrors(t *testing.T) {
 		`{ timeToAttribution(wideDays: 0) { total } }`:                                                     "wideDays",
 		`{ timeToAttribution(groupBy: [RESPONSE_TYPE]) { total } }`:                                        "ATTRIBUTIONS has no RESPONSE_TYPE",
 		`{ aggregate(measure: ATTRIBUTIONS, filter: {where: [{dimension: YEAR, values: []}]}) { total } }`: "names no value",
+		`{ aggregate(measure: ATTRIBUTIONS, filter: {minConfidence: 101}) { total } }`:                     "minConfidence must be between 0 and 100",
 	} {
 		res := do(q, nil)
 		if len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, want) {

@@ -131,7 +131,7 @@ func (s *Store) incidents(q *graph.AggregateQuery, e *entity) []*entity {
 func (s *Store) out(q *graph.AggregateQuery, id, typ string, fn func(*entity)) {
 	for _, rid := range s.adjacent[id] {
 		r := s.relations[rid]
-		if r.From == id && r.Type == typ && known(q, r.known) {
+		if r.From == id && r.Type == typ && q.KeepsRelation(r.Confidence, r.known) {
 			fn(s.entities[r.To])
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Store) out(q *graph.AggregateQuery, id, typ string, fn func(*entity)) {
 func (s *Store) in(q *graph.AggregateQuery, id, typ string, fn func(*entity)) {
 	for _, rid := range s.adjacent[id] {
 		r := s.relations[rid]
-		if r.To == id && r.Type == typ && known(q, r.known) {
+		if r.To == id && r.Type == typ && q.KeepsRelation(r.Confidence, r.known) {
 			fn(s.entities[r.From])
 		}
 	}

@@ -101,6 +101,11 @@ func toKeys(dims []graph.Dimension, raw []any) []graph.Key {
 // entity; attr(x, key) the value of an attribute, or null.
 func known(x string) string { return fmt.Sprintf("($knownAt IS NULL OR %s.known <= $knownAt)", x) }
 
+// keeps(r) is graph.AggregateQuery.KeepsRelation: known, and confident enough.
+func keeps(r string) string {
+	return fmt.Sprintf("%s AND ($minConfidence IS NULL OR %s.confidence >= $minConfidence)", known(r), r)
+}
+
 func attr(x, keyParam string) string {
 	return fmt.Sprintf("head([j IN range(0, size(coalesce(%[1]s.attrKeys, [])) - 1) WHERE %[1]s.attrKeys[j] = $%[2]s | %[1]s.attrValues[j]])", x, keyParam)
 }
@@ -111,7 +116,7 @@ const keyOf = "[x.id, x.name, x.kind]"
 // out: the keys of the entities x that item e reaches by a known relation
 // of type typ whose end passes pred.
 func out(from, typ, pred string) string {
-	return fmt.Sprintf("MATCH (%s)-[r:REL]->(x:Entity) WHERE r.type = $%s AND %s AND %s RETURN DISTINCT %s AS k", from, typ, pred, known("r"), keyOf)
+	return fmt.Sprintf("MATCH (%s)-[r:REL]->(x:Entity) WHERE r.type = $%s AND %s AND %s RETURN DISTINCT %s AS k", from, typ, pred, keeps("r"), keyOf)
 }
 
 // dimensionKeys is the Cypher list of the keys of e in dimension d: each a
@@ -126,7 +131,7 @@ func dimensionKeys(q *graph.AggregateQuery, d graph.Dimension) string {
 		if q.Measure != graph.Attributions {
 			branches = append(branches, "UNWIND incs AS i "+out("i", "tAttributedTo", pred),
 				fmt.Sprintf("UNWIND incs AS i MATCH (x:Entity)-[r:REL]->(i) WHERE r.type = $tConducted AND %s AND %s RETURN DISTINCT %s AS k",
-					pred, known("r"), keyOf))
+					pred, keeps("r"), keyOf))
 		}
 		return collect(branches...)
 	}
@@ -172,7 +177,7 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	wlo, whi := q.Window.Bounds()
 	p := map[string]any{
 		"itemKinds": kindStrings(kinds), "eventTypes": nonNil(eventTypes), "incidentEventTypes": graph.IncidentEventTypes,
-		"windowed": !q.Window.IsZero(), "wlo": wlo, "whi": whi, "knownAt": nil,
+		"windowed": !q.Window.IsZero(), "wlo": wlo, "whi": whi, "knownAt": nil, "minConfidence": nil,
 		"datasets": nonNil(q.Datasets), "entities": nonNil(q.Entities), "ids": q.IDs, "limit": q.Limit,
 		"monthUnknown": graph.MonthUnknown, "yearPrecision": int(graph.YearPrecision),
 		"kEvent": string(graph.Event), "kCampaign": string(graph.Campaign), "kCountry": string(graph.Country), "kSector": string(graph.Sector),
@@ -183,6 +188,9 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	}
 	if !q.KnownAt.IsZero() {
 		p["knownAt"] = q.KnownAt.Last()
+	}
+	if q.MinConfidence != nil {
+		p["minConfidence"] = *q.MinConfidence
 	}
 	var b strings.Builder
 	b.WriteString(`
@@ -198,7 +206,7 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	} else {
 		b.WriteString(`WITH e, COLLECT {
 			MATCH (e)-[c:REL]->(i:Entity)
-			WHERE c.type = $tConcerns AND ` + known("c") + ` AND ` + known("i") + `
+			WHERE c.type = $tConcerns AND ` + keeps("c") + ` AND ` + known("i") + `
 			  AND (i.kind = $kCampaign OR (i.kind = $kEvent AND ` + attr("i", "aEventType") + ` IN $incidentEventTypes))
 			RETURN DISTINCT i
 		} AS incs

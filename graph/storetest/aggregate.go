@@ -31,6 +31,7 @@ var aggregateCases = []Case{
 	{"AttributionsByTwoDimensions", testAggregateTwoDimensions},
 	{"AttributionsFilters", testAggregateFilters},
 	{"AttributionsKnownAt", testAggregateKnownAt},
+	{"AttributionsMinConfidence", testAggregateMinConfidence},
 	{"Incidents", testAggregateIncidents},
 	{"Responses", testAggregateResponses},
 	{"Paging", testAggregatePaging},
@@ -132,9 +133,17 @@ func AggregateFixture() graph.Batch {
 		}
 	}
 	n := 0
+	confident := map[string]int{ // confidence of some claims, by from|type|to|source
+		"inc-a|TARGETED|c-no|s-2019": 75, "att-1|CONCERNS|inc-a|s-2019": 80, "att-1|ISSUED_BY|c-no|s-2019": 80,
+		"att-2|ISSUED_BY|c-uk|s-2021": 90, "att-2|ISSUED_BY|c-us|s-2021": 60,
+	}
 	rel := func(from, typ, to, source string) {
 		n++
-		b.Relations = append(b.Relations, graph.Relation{ID: fmt.Sprintf("ag-%02d", n), Type: typ, From: from, To: to, Sources: src(source)})
+		r := graph.Relation{ID: fmt.Sprintf("ag-%02d", n), Type: typ, From: from, To: to, Sources: src(source)}
+		if c, ok := confident[strings.Join([]string{from, typ, to, source}, "|")]; ok {
+			r.Confidence = &c
+		}
+		b.Relations = append(b.Relations, r)
 	}
 	rel("inc-a", "TARGETED", "c-no", "s-2019")
 	rel("inc-a", "TARGETED", "sec-gov", "s-2021")
@@ -342,6 +351,29 @@ func testAggregateKnownAt(t *testing.T, s graph.Store) {
 	aggregate(t, s, "a claim whose only source is undated is never known", q, 3, "2019 1 [inc-a]", "2020 1 [inc-b]", "2021 1 [inc-c]")
 }
 
+func testAggregateMinConfidence(t *testing.T, s graph.Store) {
+	at := graph.Attributions
+	min := func(c int) *int { return &c }
+	q := aggQuery(at, graph.ByAttributingCountry)
+	q.MinConfidence = min(70)
+	aggregate(t, s, "at least 70: att-2's US claims (60, none) go; the items stay", q, 6,
+		"c-no 1 [att-1]", "c-uk 1 [att-2]", "- 4 [att-3 att-4 att-5 att-6]")
+	q.MinConfidence = min(0)
+	aggregate(t, s, "at least 0: claims without a confidence go", q, 6,
+		"c-no 1 [att-1]", "c-uk 1 [att-2]", "c-us 1 [att-2]", "- 4 [att-3 att-4 att-5 att-6]")
+	q = aggQuery(at, graph.ByVictimCountry)
+	q.MinConfidence = min(76)
+	aggregate(t, s, "at least 76: the incidents' relations are read with the same rule", q, 6,
+		"- 6 [att-1 att-2 att-3 att-4 att-5 att-6]")
+	q.MinConfidence = min(75)
+	aggregate(t, s, "at least 75: att-1 CONCERNS inc-a (80), which TARGETED Norway (75)", q, 6,
+		"c-no 1 [att-1]", "- 5 [att-2 att-3 att-4 att-5 att-6]")
+	lags := must(aggregator(t, s).TimeToAttribution(ctx, q))(t)
+	if len(lags.Buckets) != 2 || lags.Buckets[0].Lags.Measured != 1 || lags.Buckets[1].Lags.Measured != 0 {
+		t.Errorf("time to attribution at least 75: only att-1 has an incident; got %+v", lags.Buckets)
+	}
+}
+
 func testAggregateIncidents(t *testing.T, s graph.Store) {
 	in := graph.Incidents
 	aggregate(t, s, "incidents by year: campaigns and incident events, not the advisory", aggQuery(in, graph.ByYear), 4,
@@ -414,6 +446,7 @@ func testAggregateInvalid(t *testing.T, s graph.Store) {
 			q.Measure, q.GroupBy = graph.Incidents, []graph.Dimension{graph.ByAttributingCountry}
 		}},
 		{"no limit", func(q *graph.AggregateQuery) { q.Limit = 0 }},
+		{"confidence above 100", func(q *graph.AggregateQuery) { c := 101; q.MinConfidence = &c }},
 		{"too many buckets", func(q *graph.AggregateQuery) { q.Limit = graph.MaxBuckets + 1 }},
 		{"negative ids", func(q *graph.AggregateQuery) { q.IDs = -1 }},
 		{"too many ids", func(q *graph.AggregateQuery) { q.IDs = graph.MaxBucketIDs + 1 }},
