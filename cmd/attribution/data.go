@@ -127,12 +127,16 @@ func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 			continue
 		}
 		write := graph.Batch{Relations: merged.Relations}
-		known, err := store.Sources(ctx, sourceIDs(add.Sources))
+		known, err := sourcesByID(ctx, store, sourceIDs(add.Sources))
 		if err != nil {
 			return err
 		}
+		stored := map[string]bool{}
+		for _, k := range known {
+			stored[k.ID] = true
+		}
 		for _, s := range add.Sources {
-			if !slices.ContainsFunc(known, func(k graph.Source) bool { return k.ID == s.ID }) {
+			if !stored[s.ID] {
 				write.Sources = append(write.Sources, s)
 			}
 		}
@@ -162,6 +166,20 @@ func sourceIDs(ss []graph.Source) []string {
 		ids[i] = s.ID
 	}
 	return ids
+}
+
+// sourcesByID reads the sources with these ids that the store holds, in
+// requests of at most graph.MaxIDs ids: a dataset cites thousands.
+func sourcesByID(ctx context.Context, s graph.Store, ids []string) ([]graph.Source, error) {
+	var out []graph.Source
+	for chunk := range slices.Chunk(ids, graph.MaxIDs) {
+		ss, err := s.Sources(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss...)
+	}
+	return out, nil
 }
 
 // allEntities reads every entity of the store, page by page.

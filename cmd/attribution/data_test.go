@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -242,10 +244,32 @@ func TestImportIntoNeo4j(t *testing.T) {
 			t.Errorf("%v twice changed the graph: %v", args, counts)
 		}
 	}
+	// A file citing more sources than one request may name (graph.MaxIDs):
+	// a record and a URL per row, and the file as a dataset.
+	var csv strings.Builder
+	csv.WriteString("Ref,Title,Month,Affiliations,Description,Victims,Sponsor,Type,Category,Source 1,Source 2,Source 3\n")
+	const rows = 600
+	for i := range rows {
+		fmt.Fprintf(&csv, "big-%d,Operation %d,2020-01,,,,,Espionage,,https://example.org/big/%d,,\n", i, i, i)
+	}
+	big := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(big, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	before, err = neo.Counts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := run(ctx, []string{"import", "-format", "table", "-mapping", "../../loaders/testdata/table/other/operations.yaml", big},
+		vars, io.Discard, io.Discard); err != nil {
+		t.Fatalf("importing %d sources: %v", 2*rows, err)
+	}
+	after, err := neo.Counts(ctx)
+	if err != nil || after.Sources != before.Sources+2*rows+1 || after.Entities != before.Entities+rows {
+		t.Errorf("importing %d operations with %d sources: %v, then %v (%v)", rows, 2*rows, before, after, err)
+	}
+
+	before = after
 	if err := run(ctx, []string{"import", "-format", "misp", "../../loaders/testdata/misp/err-duplicate-uuid.json"}, vars, io.Discard, io.Discard); err == nil {
 		t.Error("a broken galaxy was imported")
 	}

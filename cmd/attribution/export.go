@@ -100,12 +100,7 @@ func storeBatch(ctx context.Context, s graph.Store, around string, depth int) (g
 	}
 	slices.Sort(cited)
 	cited = slices.Compact(cited)
-	for chunk := range slices.Chunk(cited, graph.MaxIDs) {
-		ss, err := s.Sources(ctx, chunk)
-		if err != nil {
-			return b, err
-		}
-		b.Sources = append(b.Sources, ss...)
-	}
-	return b, nil
+	var err error
+	b.Sources, err = sourcesByID(ctx, s, cited)
+	return b, err
 }
