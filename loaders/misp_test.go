@@ -81,54 +81,6 @@ func (b baseExisting) EntityKind(id string) graph.Kind {
 }
 func (baseExisting) HasSource(string) bool { return false }
 
-// dumpMISP writes a batch and its report, or an error, as the golden files hold them.
-func dumpMISP(b graph.Batch, rep MISPReport, err error) string {
-	var w strings.Builder
-	if err != nil {
-		fmt.Fprintf(&w, "error:\n%v\n", err)
-		return w.String()
-	}
-	field := func(name, value string) {
-		if value != "" {
-			fmt.Fprintf(&w, "    %s: %s\n", name, value)
-		}
-	}
-	w.WriteString("sources:\n")
-	for _, s := range b.Sources {
-		fmt.Fprintf(&w, "  %s\n", s.ID)
-		field("title", s.Title)
-		field("publisher", s.Publisher)
-		field("url", s.URL)
-		field("published", s.Published.String())
-		field("language", s.Language)
-	}
-	w.WriteString("entities:\n")
-	for _, e := range b.Entities {
-		fmt.Fprintf(&w, "  %s %s %q\n", e.ID, e.Kind, e.Name)
-		field("aliases", strings.Join(e.Aliases, " | "))
-		field("description", e.Description)
-		field("start", e.Start.String())
-		field("end", e.End.String())
-		for _, a := range e.Attributes {
-			field("attribute "+a.Key, a.Value)
-		}
-		field("sources", strings.Join(e.Sources, " "))
-	}
-	w.WriteString("relations:\n")
-	for _, r := range b.Relations {
-		fmt.Fprintf(&w, "  %s: %s %s %s\n", r.ID, r.From, r.Type, r.To)
-		field("role", r.Role)
-		if r.Confidence != nil {
-			field("confidence", strconv.Itoa(*r.Confidence))
-		}
-		field("description", r.Description)
-		field("sources", strings.Join(r.Sources, " "))
-	}
-	w.WriteString("report:\n")
-	w.WriteString(rep.String())
-	return w.String()
-}
-
 func readMISPFile(t testing.TB, path string, opts MISPOptions) (graph.Batch, MISPReport, error) {
 	t.Helper()
 	f, err := os.Open(path)
@@ -186,21 +138,7 @@ func TestMISPGolden(t *testing.T) {
 					t.Errorf("an error, and a batch: %d entities", len(b.Entities))
 				}
 			}
-			got := dumpMISP(b, rep, err)
-			golden := strings.TrimSuffix(file, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./loaders -run TestMISPGolden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from what ReadMISPGalaxy gives now:\n%s", golden, diffLines(string(want), got))
-			}
+			checkGolden(t, strings.TrimSuffix(file, ".json")+".golden", dumpBatch(b, rep, err))
 		})
 	}
 }

@@ -478,21 +478,7 @@ func TestSTIXExtensionImportGolden(t *testing.T) {
 			if err != nil && (!IsDatasetError(err) || !errors.Is(err, graph.ErrInvalid)) {
 				t.Errorf("%T is not a dataset error", err)
 			}
-			got := dumpSTIX(b, rep, err)
-			golden := strings.TrimSuffix(file, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./loaders -run TestSTIXExtensionImportGolden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from what ReadSTIX gives now:\n%s", golden, diffLines(string(want), got))
-			}
+			checkGolden(t, strings.TrimSuffix(file, ".json")+".golden", dumpBatch(b, rep, err))
 		})
 	}
 	if n < 5 {
