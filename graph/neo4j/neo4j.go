@@ -207,9 +207,18 @@ func (s *Store) mapError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	// After retrying, the driver holds the errors of its attempts in a
+	// TransactionExecutionLimit that does not unwrap to them: the last says why.
+	var limit *driver.TransactionExecutionLimit
+	if errors.As(err, &limit) && len(limit.Errors) > 0 {
+		err = limit.Errors[len(limit.Errors)-1]
+	}
 	var ne *driver.Neo4jError
 	if errors.As(err, &ne) {
 		switch {
+		case strings.Contains(ne.Code, "MemoryPoolOutOfMemoryError"):
+			return fmt.Errorf("%s ran out of memory for one transaction (%s): write less at once, "+
+				"or give Neo4j more (dbms.memory.transaction.total.max, server.memory.heap.max_size): %w", s.where, ne.Msg, err)
 		case strings.HasPrefix(ne.Code, "Neo.ClientError.Security.Unauthorized"),
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.AuthenticationRateLimit"),
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.CredentialsExpired"):
