@@ -186,20 +186,6 @@ type Counts struct {
 	Entities, Relations, Sources int
 }
 
-// TopHits orders hits best first (score, then id) and keeps the first limit.
-func TopHits(hits []SearchHit, limit int) []SearchHit {
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
-		}
-		return hits[i].Entity.ID < hits[j].Entity.ID
-	})
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	return hits
-}
-
 // Admit adds ids, in order, to the set in until it holds limit entities,
 // and returns those it added; truncated says some did not fit. Neighbourhoods
 // grow level by level through it, so every store cuts them alike.

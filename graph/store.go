@@ -157,8 +157,10 @@ type Store interface {
 	Entities(ctx context.Context, ids []string) ([]Entity, error)
 	// Sources returns the sources with these ids, like Entities.
 	Sources(ctx context.Context, ids []string) ([]Source, error)
-	// Search finds entities whose name or an alias matches every word of the
-	// query as a word prefix, ignoring case and accents, best first (see Match).
+	// Search finds the entities whose name, aliases or external ids match
+	// the query, best first, by the rules of package textmatch: exact, then
+	// prefix, then word, then one-typo matches, ignoring case, accents,
+	// spacing and punctuation.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 	// List returns entities of the given kinds (all when none) by id.
 	List(ctx context.Context, q ListQuery) (EntityPage, error)
