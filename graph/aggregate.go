@@ -248,6 +248,7 @@ type AggregateQuery struct {
 	MinConfidence *int
 	OrderBy       BucketOrder // ByKey when empty
 	IDs           int         // ids of each bucket to return, 0 to MaxBucketIDs, in id order
+	IDsAfter      string      // "" or an id: each bucket's ids start after it (pages through a bucket)
 	Limit         int         // buckets, 1 to MaxBuckets
 	// WideDays (TimeToAttribution): an interval whose bounds lie more than
 	// this many days apart is wide; 0 means DefaultWideDays.
@@ -359,6 +360,9 @@ func (q *AggregateQuery) Check() error {
 	}
 	if q.IDs < 0 || q.IDs > MaxBucketIDs {
 		return invalid("ids per bucket must be between 0 and %d, not %d", MaxBucketIDs, q.IDs)
+	}
+	if q.IDsAfter != "" && !ValidID(q.IDsAfter) {
+		return invalid("idsAfter: %q is not an id", q.IDsAfter)
 	}
 	if q.WideDays < 0 || q.WideDays > MaxWideDays {
 		return invalid("wideDays must be between 0 and %d, not %d", MaxWideDays, q.WideDays)
@@ -485,7 +489,7 @@ func GroupRows(q *AggregateQuery, rows []AggregateRow) AggregateResult {
 		if i == q.Limit {
 			break
 		}
-		b.IDs = firstIDs(members[bucketKey(b.Keys)], q.IDs)
+		b.IDs = q.bucketIDs(members[bucketKey(b.Keys)])
 		res.Buckets = append(res.Buckets, b)
 	}
 	return res
@@ -514,7 +518,7 @@ func GroupLags(q *AggregateQuery, rows []LagRow) LagResult {
 			break
 		}
 		ids := members[bucketKey(b.Keys)]
-		b.IDs = firstIDs(ids, q.IDs)
+		b.IDs = q.bucketIDs(ids)
 		var in []LagInput
 		for _, id := range ids {
 			r := byID[id]
@@ -571,10 +575,25 @@ func bucketKey(keys []Key) string {
 	return b.String()
 }
 
-func firstIDs(ids []string, n int) []string {
-	out := make([]string, min(n, len(ids)))
+// bucketIDs are the ids of a bucket that q returns: the first q.IDs after
+// q.IDsAfter, of ids in id order.
+func (q *AggregateQuery) bucketIDs(ids []string) []string {
+	if q.IDsAfter != "" {
+		i, found := slices.BinarySearch(ids, q.IDsAfter)
+		if found {
+			i++
+		}
+		ids = ids[i:]
+	}
+	out := make([]string, min(q.IDs, len(ids)))
 	copy(out, ids)
 	return out
+}
+
+// KeepsBucketID reports whether id, the next of a bucket in id order, is
+// among those q returns when the bucket has given n so far.
+func (q *AggregateQuery) KeepsBucketID(id string, n int) bool {
+	return n < q.IDs && (q.IDsAfter == "" || id > q.IDsAfter)
 }
 
 // Lag is the time from an incident's start to an attribution's date, in

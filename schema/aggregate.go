@@ -178,6 +178,8 @@ func aggregateFields(t *types, store graph.Store) graphql.Fields {
 			"filter":  {Type: filter},
 			"orderBy": {Type: order, DefaultValue: string(graph.ByKey)},
 			"first":   {Type: graphql.Int, DefaultValue: defaultBuckets, Description: fmt.Sprintf("Buckets, at most %d.", graph.MaxBuckets)},
+			"idsAfter": {Type: graphql.ID, Description: "Each bucket's ids and items start after this id (they come in id order): " +
+				"the next page of a bucket, which a where condition on its keys selects."},
 		}
 		for k, v := range extra {
 			a[k] = v
@@ -263,6 +265,7 @@ var dimensionDescriptions = map[graph.Dimension]string{
 // aggregateQueryArgs reads the arguments common to both fields.
 func aggregateQueryArgs(p graphql.ResolveParams) (graph.AggregateQuery, error) {
 	q := graph.AggregateQuery{Limit: p.Args["first"].(int), OrderBy: graph.BucketOrder(p.Args["orderBy"].(string))}
+	q.IDsAfter, _ = p.Args["idsAfter"].(string)
 	if m, ok := p.Args["measure"].(string); ok {
 		q.Measure = graph.Measure(m)
 	}

@@ -90,6 +90,12 @@ func TestAggregateField(t *testing.T) {
 	if got != want {
 		t.Errorf("minConfidence:\n got %s\nwant %s", got, want)
 	}
+	got = resultJSON(t, do(`{ aggregate(measure: ATTRIBUTIONS, idsAfter: "att-1", filter: {where: [{dimension: ATTRIBUTED_COUNTRY, values: ["c-cn"]}]}) {
+		buckets { count ids(first: 2) items(first: 1) { id } } } }`, nil))
+	want = `{"aggregate":{"buckets":[{"count":4,"ids":["att-2","att-4"],"items":[{"id":"att-2"}]}]}}`
+	if got != want {
+		t.Errorf("the next page of a bucket:\n got %s\nwant %s", got, want)
+	}
 	got = resultJSON(t, do(`{ aggregate(measure: ATTRIBUTIONS, filter: {datasets: ["ds-x"]}) { total groupBy buckets { keys { id } count } } }`, nil))
 	want = `{"aggregate":{"buckets":[{"count":2,"keys":[]}],"groupBy":[],"total":2}}`
 	if got != want {

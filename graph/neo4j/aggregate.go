@@ -63,8 +63,8 @@ func (s *Store) TimeToAttribution(ctx context.Context, q graph.AggregateQuery) (
 		var in []graph.LagInput
 		for _, m := range row[2].([]any) {
 			member := m.([]any) // [id, date, starts]
-			if len(b.IDs) < q.IDs {
-				b.IDs = append(b.IDs, member[0].(string))
+			if id := member[0].(string); q.KeepsBucketID(id, len(b.IDs)) {
+				b.IDs = append(b.IDs, id)
 			}
 			d, _ := member[1].(string)
 			li := graph.LagInput{Date: mustDate(d)}
@@ -178,7 +178,7 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	p := map[string]any{
 		"itemKinds": kindStrings(kinds), "eventTypes": nonNil(eventTypes), "incidentEventTypes": graph.IncidentEventTypes,
 		"windowed": !q.Window.IsZero(), "wlo": wlo, "whi": whi, "knownAt": nil, "minConfidence": nil,
-		"datasets": nonNil(q.Datasets), "entities": nonNil(q.Entities), "ids": q.IDs, "limit": q.Limit,
+		"datasets": nonNil(q.Datasets), "entities": nonNil(q.Entities), "ids": q.IDs, "idsAfter": nil, "limit": q.Limit,
 		"monthUnknown": graph.MonthUnknown, "yearPrecision": int(graph.YearPrecision),
 		"kEvent": string(graph.Event), "kCampaign": string(graph.Campaign), "kCountry": string(graph.Country), "kSector": string(graph.Sector),
 		"tConcerns": "CONCERNS", "tIssuedBy": "ISSUED_BY", "tAccuses": "ACCUSES", "tAttributedTo": "ATTRIBUTED_TO",
@@ -191,6 +191,9 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	}
 	if q.MinConfidence != nil {
 		p["minConfidence"] = *q.MinConfidence
+	}
+	if q.IDsAfter != "" {
+		p["idsAfter"] = q.IDsAfter
 	}
 	var b strings.Builder
 	b.WriteString(`
@@ -269,7 +272,7 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	if len(order) > 0 {
 		b.WriteString("\tWITH " + strings.Join(append(keys, "n", "members"), ", ") + " ORDER BY " + strings.Join(order, ", ") + "\n")
 	}
-	members := "members[..$ids]"
+	members := "[m IN members WHERE $idsAfter IS NULL OR m > $idsAfter][..$ids]"
 	if lags {
 		members = "members"
 	}

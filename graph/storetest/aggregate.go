@@ -414,7 +414,13 @@ func testAggregatePaging(t *testing.T, s graph.Store) {
 	q := aggQuery(graph.Attributions, graph.ByAttributedCountry)
 	q.IDs = 1
 	aggregate(t, s, "the first ids of each bucket, and its count", q, 6, "c-cn 4 [att-1]", "c-ru 2 [att-3]")
-	q.IDs = 0
+	q.IDs, q.IDsAfter = 2, "att-1"
+	aggregate(t, s, "the next page of each bucket", q, 6, "c-cn 4 [att-2 att-4]", "c-ru 2 [att-3 att-6]")
+	q.IDsAfter = "att-45" // not an item: the ids after it
+	aggregate(t, s, "a page after an id that is not in the bucket", q, 6, "c-cn 4 [att-5]", "c-ru 2 [att-6]")
+	lags := must(aggregator(t, s).TimeToAttribution(ctx, q))(t)
+	same(t, "time to attribution pages the same way", [][]string{lags.Buckets[0].IDs, lags.Buckets[1].IDs}, [][]string{{"att-5"}, {"att-6"}})
+	q.IDs, q.IDsAfter = 0, ""
 	res := aggregate(t, s, "no ids", q, 6, "c-cn 4 []", "c-ru 2 []")
 	same(t, "ids are an empty list", res.Buckets[0].IDs, []string{})
 	q = aggQuery(graph.Attributions, graph.ByYear)
@@ -447,6 +453,7 @@ func testAggregateInvalid(t *testing.T, s graph.Store) {
 		}},
 		{"no limit", func(q *graph.AggregateQuery) { q.Limit = 0 }},
 		{"confidence above 100", func(q *graph.AggregateQuery) { c := 101; q.MinConfidence = &c }},
+		{"ids after a bad id", func(q *graph.AggregateQuery) { q.IDsAfter = "Not An Id" }},
 		{"too many buckets", func(q *graph.AggregateQuery) { q.Limit = graph.MaxBuckets + 1 }},
 		{"negative ids", func(q *graph.AggregateQuery) { q.IDs = -1 }},
 		{"too many ids", func(q *graph.AggregateQuery) { q.IDs = graph.MaxBucketIDs + 1 }},
