@@ -51,8 +51,8 @@ func New(store graph.Store, datasets ...graph.Dataset) (*Schema, error) {
 		"endCursor":   field(graphql.String, "", func(p pageInfo) any { return optional(p.end) }),
 	}})
 	hit := graphql.NewObject(graphql.ObjectConfig{Name: "SearchHit", Fields: graphql.Fields{
-		"entity":  field(graphql.NewNonNull(t.entity), "", func(h graph.SearchHit) any { return h.Entity }),
-		"score":   field(graphql.NewNonNull(graphql.Float), "The tier of the strongest match: 1 for the exact name, 0.95 for an exact alias or external id, then prefixes (0.9, 0.855), "+
+		"entity": field(graphql.NewNonNull(t.entity), "", func(h graph.SearchHit) any { return h.Entity }),
+		"score": field(graphql.NewNonNull(graphql.Float), "The tier of the strongest match: 1 for the exact name, 0.95 for an exact alias or external id, then prefixes (0.9, 0.855), "+
 			"words (0.7, 0.665) and one typo (0.5, 0.475); hits come best first.", func(h graph.SearchHit) any { return h.Score }),
 		"matched": field(graphql.NewNonNull(graphql.String), "The name or alias that matched.", func(h graph.SearchHit) any { return h.Matched }),
 	}})
