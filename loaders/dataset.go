@@ -1,7 +1,9 @@
 package loaders
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -88,4 +90,50 @@ func (d dataset) reportTitle() string {
 		return d.title + " (licence: " + d.Licence + ")"
 	}
 	return d.title
+}
+
+// The import reports (STIX, MISP, table) print their counts one way.
+
+// writeCounts writes a title with the total of m, then each key with its
+// count, largest first (then by key); with a limit, the keys past it are
+// summed on one line.
+func writeCounts(b *strings.Builder, title string, m map[string]int, limit int) {
+	total := 0
+	for _, n := range m {
+		total += n
+	}
+	fmt.Fprintf(b, "%s: %d\n", title, total)
+	keys := slices.SortedFunc(maps.Keys(m), func(x, y string) int {
+		return cmp.Or(cmp.Compare(m[y], m[x]), cmp.Compare(x, y))
+	})
+	for i, k := range keys {
+		if limit > 0 && i == limit {
+			rest := 0
+			for _, k := range keys[i:] {
+				rest += m[k]
+			}
+			fmt.Fprintf(b, "  %7d  ... %d more values\n", rest, len(keys)-i)
+			break
+		}
+		fmt.Fprintf(b, "  %7d  %s\n", m[k], k)
+	}
+}
+
+// writeUnmatched writes the values a reader could not place, by what they are.
+func writeUnmatched(b *strings.Builder, unmatched map[string]map[string]int, limit int) {
+	if len(unmatched) == 0 {
+		b.WriteString("unmatched: none\n")
+	}
+	for _, w := range slices.Sorted(maps.Keys(unmatched)) {
+		writeCounts(b, "unmatched "+w, unmatched[w], limit)
+	}
+}
+
+// kindCounts are counts by kind as report keys.
+func kindCounts(m map[graph.Kind]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, n := range m {
+		out[string(k)] = n
+	}
+	return out
 }

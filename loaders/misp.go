@@ -65,54 +65,24 @@ func (rep *MISPReport) unmatched(what, value string) {
 	rep.Unmatched[what][value]++
 }
 
-// mispTable writes one table of a report: its total, then its rows,
-// largest counts first.
-func mispTable(b *strings.Builder, title string, m map[string]int) {
-	total := 0
-	for _, n := range m {
-		total += n
-	}
-	fmt.Fprintf(b, "%s: %d\n", title, total)
-	keys := slices.Collect(maps.Keys(m))
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	for _, k := range keys {
-		fmt.Fprintf(b, "  %7d  %s\n", m[k], k)
-	}
-}
-
 // String writes the report as a few aligned tables, largest counts first.
 func (rep MISPReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "MISP galaxy import of %s\n", rep.Dataset)
 	fmt.Fprintf(&b, "galaxy: %s\n", rep.Galaxy)
 	fmt.Fprintf(&b, "entries: %d\n", rep.Entries)
-	kinds := map[string]int{}
-	for k, n := range rep.Entities {
-		kinds[string(k)] = n
-	}
-	mispTable(&b, "entities created", kinds)
-	mispTable(&b, "relations created", rep.Relations)
-	mispTable(&b, "sources created", rep.Sources)
-	mispTable(&b, "references", rep.References)
-	mispTable(&b, "related entries", rep.Related)
+	writeCounts(&b, "entities created", kindCounts(rep.Entities), 0)
+	writeCounts(&b, "relations created", rep.Relations, 0)
+	writeCounts(&b, "sources created", rep.Sources, 0)
+	writeCounts(&b, "references", rep.References, 0)
+	writeCounts(&b, "related entries", rep.Related, 0)
 	fmt.Fprintf(&b, "actors joined to a Base actor by UUID: %d\n", rep.Joined)
 	fmt.Fprintf(&b, "ambiguous joins: %d\n", len(rep.Ambiguous))
 	for _, a := range rep.Ambiguous {
 		fmt.Fprintf(&b, "  %s\n", a)
 	}
-	mispTable(&b, "skipped", rep.Skipped)
-	whats := slices.Sorted(maps.Keys(rep.Unmatched))
-	if len(whats) == 0 {
-		b.WriteString("unmatched: none\n")
-	}
-	for _, w := range whats {
-		mispTable(&b, "unmatched "+w, rep.Unmatched[w])
-	}
+	writeCounts(&b, "skipped", rep.Skipped, 0)
+	writeUnmatched(&b, rep.Unmatched, 0)
 	return b.String()
 }
 

@@ -88,46 +88,12 @@ func (rep STIXReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "STIX import of %s\n", rep.Dataset)
 	fmt.Fprintf(&b, "objects in the bundle: %d\n", rep.Objects)
-	table := func(title string, m map[string]int) {
-		total := 0
-		for _, n := range m {
-			total += n
-		}
-		fmt.Fprintf(&b, "%s: %d\n", title, total)
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			if m[keys[i]] != m[keys[j]] {
-				return m[keys[i]] > m[keys[j]]
-			}
-			return keys[i] < keys[j]
-		})
-		for _, k := range keys {
-			fmt.Fprintf(&b, "  %7d  %s\n", m[k], k)
-		}
-	}
-	kinds := map[string]int{}
-	for k, n := range rep.Entities {
-		kinds[string(k)] = n
-	}
-	table("entities created", kinds)
-	table("relations created", rep.Relations)
-	table("sources created", rep.Sources)
-	table("external references", rep.References)
-	table("skipped", rep.Skipped)
-	whats := make([]string, 0, len(rep.Unmatched))
-	for w := range rep.Unmatched {
-		whats = append(whats, w)
-	}
-	sort.Strings(whats)
-	if len(whats) == 0 {
-		b.WriteString("unmatched: none\n")
-	}
-	for _, w := range whats {
-		table("unmatched "+w, rep.Unmatched[w])
-	}
+	writeCounts(&b, "entities created", kindCounts(rep.Entities), 0)
+	writeCounts(&b, "relations created", rep.Relations, 0)
+	writeCounts(&b, "sources created", rep.Sources, 0)
+	writeCounts(&b, "external references", rep.References, 0)
+	writeCounts(&b, "skipped", rep.Skipped, 0)
+	writeUnmatched(&b, rep.Unmatched, 0)
 	return b.String()
 }
 

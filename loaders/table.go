@@ -102,40 +102,11 @@ func (rep TableReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "table import of %s with %s\n", rep.Dataset, rep.Mapping)
 	fmt.Fprintf(&b, "rows read: %d\n", rep.Rows)
-	table := func(title string, m map[string]int, limit int) {
-		total := 0
-		for _, n := range m {
-			total += n
-		}
-		fmt.Fprintf(&b, "%s: %d\n", title, total)
-		keys := slices.Collect(maps.Keys(m))
-		sort.Slice(keys, func(i, j int) bool {
-			if m[keys[i]] != m[keys[j]] {
-				return m[keys[i]] > m[keys[j]]
-			}
-			return keys[i] < keys[j]
-		})
-		for i, k := range keys {
-			if limit > 0 && i == limit {
-				rest := 0
-				for _, k := range keys[i:] {
-					rest += m[k]
-				}
-				fmt.Fprintf(&b, "  %7d  ... %d more values\n", rest, len(keys)-i)
-				break
-			}
-			fmt.Fprintf(&b, "  %7d  %s\n", m[k], k)
-		}
-	}
-	kinds := map[string]int{}
-	for k, n := range rep.Entities {
-		kinds[string(k)] = n
-	}
-	table("entities created", kinds, 0)
-	table("relations created", rep.Relations, 0)
-	table("sources created", rep.Sources, 0)
-	table("skipped", rep.Skipped, 0)
-	table("values the mapping skips", rep.Dropped, 0)
+	writeCounts(&b, "entities created", kindCounts(rep.Entities), 0)
+	writeCounts(&b, "relations created", rep.Relations, 0)
+	writeCounts(&b, "sources created", rep.Sources, 0)
+	writeCounts(&b, "skipped", rep.Skipped, 0)
+	writeCounts(&b, "values the mapping skips", rep.Dropped, 0)
 	for _, g := range slices.Sorted(maps.Keys(rep.Misaligned)) {
 		more := ""
 		if n := rep.Misaligned[g] - len(rep.MisalignedKeys[g]); n > 0 {
@@ -143,13 +114,7 @@ func (rep TableReport) String() string {
 		}
 		fmt.Fprintf(&b, "group %s left out of %d rows: %s%s\n", g, rep.Misaligned[g], strings.Join(rep.MisalignedKeys[g], ", "), more)
 	}
-	whats := slices.Sorted(maps.Keys(rep.Unmatched))
-	if len(whats) == 0 {
-		b.WriteString("unmatched: none\n")
-	}
-	for _, w := range whats {
-		table("unmatched "+w, rep.Unmatched[w], maxUnmatchedShown)
-	}
+	writeUnmatched(&b, rep.Unmatched, maxUnmatchedShown)
 	return b.String()
 }
 
