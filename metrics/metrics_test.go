@@ -38,8 +38,10 @@ func TestMetrics(t *testing.T) {
 	}
 	post(`{"query": "{ search(query: \"x\", first: 0) { matched } }"}`)
 	post(`{"query": "{...A} fragment A on Query {...A}"}`)
-	// Client-chosen names: at most 200 become label values (Detail and
-	// Op0..Op198), the rest are "other".
+	// A store that computes aggregates still does through the metrics.
+	post(`{"query": "query Agg { aggregate(measure: ATTRIBUTIONS) { total } timeToAttribution { total } }"}`)
+	// Client-chosen names: at most 200 become label values (Detail, Agg and
+	// Op0..Op197), the rest are "other".
 	for i := range 250 {
 		post(fmt.Sprintf(`{"query": "query Op%d { stats { entities } }"}`, i))
 	}
@@ -54,11 +56,14 @@ func TestMetrics(t *testing.T) {
 		`attribution_graphql_requests_total{operation="Detail",outcome="ok"} 3`,
 		`attribution_graphql_requests_total{operation="anonymous",outcome="error"} 1`,
 		`attribution_graphql_requests_total{operation="anonymous",outcome="refused"} 1`,
-		`attribution_graphql_requests_total{operation="other",outcome="ok"} 51`,
+		`attribution_graphql_requests_total{operation="other",outcome="ok"} 52`,
 		`attribution_graphql_documents_total{cache="hit"} 2`,
 		`attribution_graphql_requests_in_flight 0`,
-		`attribution_graphql_request_duration_seconds_count{outcome="ok"} 253`,
+		`attribution_graphql_request_duration_seconds_count{outcome="ok"} 254`,
 		`attribution_store_call_duration_seconds_count{method="Entities"} 3`,
+		`attribution_graphql_requests_total{operation="Agg",outcome="ok"} 1`,
+		`attribution_store_call_duration_seconds_count{method="Aggregate"} 1`,
+		`attribution_store_call_duration_seconds_count{method="TimeToAttribution"} 1`,
 		`attribution_store_errors_total{kind="invalid",method="Search"} 1`,
 		`process_resident_memory_bytes`,
 	} {

@@ -8,12 +8,31 @@ import (
 	"github.com/attribution-explorer/attribution/graph"
 )
 
-// Store returns s with every call's latency and errors recorded.
-func (m *Metrics) Store(s graph.Store) graph.Store { return &store{s, m} }
+// Store returns s with every call's latency and errors recorded. A store
+// that computes aggregates (graph.Aggregator) stays one.
+func (m *Metrics) Store(s graph.Store) graph.Store {
+	if a, ok := s.(graph.Aggregator); ok {
+		return &aggregatingStore{&store{s, m}, a}
+	}
+	return &store{s, m}
+}
 
 type store struct {
 	graph.Store
 	m *Metrics
+}
+
+type aggregatingStore struct {
+	*store
+	a graph.Aggregator
+}
+
+func (s *aggregatingStore) Aggregate(ctx context.Context, q graph.AggregateQuery) (graph.AggregateResult, error) {
+	return observe(s.m, "Aggregate", func() (graph.AggregateResult, error) { return s.a.Aggregate(ctx, q) })
+}
+
+func (s *aggregatingStore) TimeToAttribution(ctx context.Context, q graph.AggregateQuery) (graph.LagResult, error) {
+	return observe(s.m, "TimeToAttribution", func() (graph.LagResult, error) { return s.a.TimeToAttribution(ctx, q) })
 }
 
 func observe[T any](m *Metrics, method string, call func() (T, error)) (T, error) {

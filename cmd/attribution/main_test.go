@@ -78,13 +78,15 @@ func startServe(t testing.TB, ctx context.Context, vars func(string) string, fla
 func TestServeAndShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	url, done := startServe(t, ctx, env(nil))
-	res, err := http.Post(url+"graphql", "application/json", strings.NewReader(`{"query": "{ stats { entities } }"}`))
+	// Every root field answers through the served wiring (metrics wrap the store).
+	res, err := http.Post(url+"graphql", "application/json",
+		strings.NewReader(`{"query": "{ stats { entities } aggregate(measure: ATTRIBUTIONS) { total } timeToAttribution { total } }"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if !strings.Contains(string(body), `"entities":`) {
+	if !strings.Contains(string(body), `"entities":`) || !strings.Contains(string(body), `"aggregate":{"total":`) || strings.Contains(string(body), `"errors"`) {
 		t.Fatalf("served %s", body)
 	}
 	cancel()
