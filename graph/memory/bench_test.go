@@ -2,11 +2,13 @@ package memory_test
 
 import (
 	"context"
+	"io"
 	"testing"
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/memory"
 	"github.com/attribution-explorer/attribution/graph/storetest"
+	"github.com/attribution-explorer/attribution/loaders"
 )
 
 func BenchmarkStore(b *testing.B) {
@@ -38,4 +40,18 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	storetest.BenchPages(b, s)
+}
+
+// BenchmarkAggregates gives the p50 and p95 of the trends view's aggregates
+// on the default data.
+func BenchmarkAggregates(b *testing.B) {
+	batch, err := loaders.Default(io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := memory.New()
+	if err := s.Upsert(context.Background(), batch); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchAggregates(b, s)
 }

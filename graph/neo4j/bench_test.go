@@ -2,6 +2,7 @@ package neo4j_test
 
 import (
 	"context"
+	"io"
 	"testing"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -76,4 +77,18 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	storetest.BenchPages(b, s)
+}
+
+// BenchmarkAggregates gives the p50 and p95 of the trends view's aggregates
+// on the default data in Neo4j.
+func BenchmarkAggregates(b *testing.B) {
+	batch, err := loaders.Default(io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := neo4jtest.Open(b)
+	if err := s.Upsert(context.Background(), batch); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchAggregates(b, s)
 }
