@@ -32,7 +32,7 @@ const htmlSinks = [
 ];
 
 export default defineConfig([
-  globalIgnores(["dist/", "bench-dist/"]),
+  globalIgnores(["dist/", "bench-dist/", "bench/charts/dist/"]),
   {
     files: ["src/**/*.{ts,tsx}"],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
