@@ -590,12 +590,6 @@ func (q *AggregateQuery) bucketIDs(ids []string) []string {
 	return out
 }
 
-// KeepsBucketID reports whether id, the next of a bucket in id order, is
-// among those q returns when the bucket has given n so far.
-func (q *AggregateQuery) KeepsBucketID(id string, n int) bool {
-	return n < q.IDs && (q.IDsAfter == "" || id > q.IDsAfter)
-}
-
 // Lag is the time from an incident's start to an attribution's date, in
 // days, as an interval [Lo, Hi]: dates known to the month or the year give
 // a range, never a false exact number.

@@ -3,7 +3,6 @@ package neo4j
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -15,8 +14,8 @@ var _ graph.Aggregator = (*Store)(nil)
 // of the measure that pass the filters (kind and event type, window,
 // known-at, datasets), collects the incidents of each and its keys in the
 // dimensions the query needs (pattern subqueries over known relations),
-// applies the conditions, and groups the items into buckets, which Go
-// orders and cuts to the limit (Store.buckets). Every value is a parameter;
+// and applies the conditions; Go groups the rows into buckets with the
+// memory store's code (Store.aggregateRows). Every value is a parameter;
 // the text varies only with the measure and the dimensions, chosen from
 // fixed fragments.
 
@@ -25,94 +24,67 @@ func (s *Store) Aggregate(ctx context.Context, q graph.AggregateQuery) (graph.Ag
 	if err := q.Check(); err != nil {
 		return graph.AggregateResult{}, err
 	}
-	total, all, err := s.buckets(ctx, &q, false)
+	rows, err := s.aggregateRows(ctx, &q, false)
 	if err != nil {
 		return graph.AggregateResult{}, err
 	}
-	res := graph.AggregateResult{Total: total, BucketCount: len(all), Buckets: []graph.Bucket{}}
-	for _, b := range all[:min(q.Limit, len(all))] {
-		for _, id := range b.members {
-			b.IDs = append(b.IDs, id.(string))
-		}
-		res.Buckets = append(res.Buckets, b.Bucket)
+	plain := make([]graph.AggregateRow, len(rows))
+	for i, r := range rows {
+		plain[i] = r.AggregateRow
 	}
-	return res, nil
+	return graph.GroupRows(&q, plain), nil
 }
 
-// TimeToAttribution groups attributions in Cypher, which returns the date
-// of each and the starts of its incidents; graph.Summarize measures them,
-// as in the memory store.
+// TimeToAttribution: the attributions Aggregate would count, each with its
+// date and the starts of its incidents, summarised by graph.GroupLags as in
+// the memory store.
 func (s *Store) TimeToAttribution(ctx context.Context, q graph.AggregateQuery) (graph.LagResult, error) {
 	if err := q.CheckLags(); err != nil {
 		return graph.LagResult{}, err
 	}
-	total, all, err := s.buckets(ctx, &q, true)
+	rows, err := s.aggregateRows(ctx, &q, true)
 	if err != nil {
 		return graph.LagResult{}, err
 	}
-	res := graph.LagResult{Total: total, BucketCount: len(all), Buckets: []graph.LagBucket{}}
-	for _, b := range all[:min(q.Limit, len(all))] {
-		var in []graph.LagInput
-		for _, m := range b.members {
-			member := m.([]any) // [id, date, starts]
-			if id := member[0].(string); q.KeepsBucketID(id, len(b.IDs)) {
-				b.IDs = append(b.IDs, id)
-			}
-			d, _ := member[1].(string)
-			li := graph.LagInput{Date: mustDate(d)}
-			for _, st := range member[2].([]any) {
-				li.Starts = append(li.Starts, mustDate(st.(string)))
-			}
-			in = append(in, li)
-		}
-		res.Buckets = append(res.Buckets, graph.LagBucket{Bucket: b.Bucket, Lags: graph.Summarize(in, q.Wide())})
-	}
-	return res, nil
+	return graph.GroupLags(&q, rows), nil
 }
 
-// rawBucket is a bucket as the query returns it, before its ids are read.
-type rawBucket struct {
-	graph.Bucket
-	members []any // ids (the page of them) or, for lags, [id, date, starts] of every item
-}
-
-// buckets runs the query of an aggregate and returns the number of items
-// and every bucket, in the order of graph.CompareBuckets. The order is set
-// here rather than in Cypher: sorting buckets that hold lists of members
-// made Neo4j 5.26 take seconds (over 20 s for attributions by year and
-// attributing country on the default data, 40 ms without the sort).
-func (s *Store) buckets(ctx context.Context, q *graph.AggregateQuery, lags bool) (int, []rawBucket, error) {
+// aggregateRows runs the query of an aggregate: one row per item that
+// passes the filters, with its keys in q.GroupBy (and, with lags, its date
+// and the starts of its incidents). Go groups them (graph.GroupRows), as
+// for the memory store: grouping in Cypher, in a subquery over the
+// collected rows, made Neo4j 5.26 take over 20 s (its read timeout) on
+// some plans for the default data, against 40 ms for the rows alone.
+func (s *Store) aggregateRows(ctx context.Context, q *graph.AggregateQuery, lags bool) ([]graph.LagRow, error) {
 	query, params := aggregateQuery(q, lags)
 	recs, err := s.read(ctx, query, params)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	var all []rawBucket
-	for _, x := range value[[]any](recs[0], "buckets") {
-		row := x.([]any)
-		all = append(all, rawBucket{Bucket: graph.Bucket{Keys: toKeys(q.GroupBy, row[0].([]any)), Count: int(row[1].(int64)), IDs: []string{}},
-			members: row[2].([]any)})
+	rows := make([]graph.LagRow, 0, len(recs))
+	for _, rec := range recs {
+		r := graph.LagRow{AggregateRow: graph.AggregateRow{ID: value[string](rec, "id"), Keys: make([][]graph.Key, len(q.GroupBy))}}
+		for i, d := range q.GroupBy {
+			for _, k := range value[[]any](rec, fmt.Sprintf("g%d", i)) {
+				k := k.([]any) // [id, name, kind]
+				r.Keys[i] = append(r.Keys[i], graph.Key{Dimension: d, ID: k[0].(string), Name: k[1].(string), Kind: graph.Kind(k[2].(string))})
+			}
+		}
+		if lags {
+			r.Date = mustDate(value[string](rec, "date"))
+			for _, st := range value[[]any](rec, "starts") {
+				r.Starts = append(r.Starts, mustDate(st.(string)))
+			}
+		}
+		rows = append(rows, r)
 	}
-	slices.SortFunc(all, func(a, b rawBucket) int { return graph.CompareBuckets(q.OrderBy, &a.Bucket, &b.Bucket) })
-	return int(value[int64](recs[0], "total")), all, nil
+	return rows, nil
 }
 
 // mustDate reads a date the store wrote (dateProp); "" is no date.
 func mustDate(s string) graph.PartialDate {
 	d, _ := graph.ParseDate(s)
 	return d
-}
-
-// toKeys reads the keys of a bucket: per dimension [id, name, kind], or null for none.
-func toKeys(dims []graph.Dimension, raw []any) []graph.Key {
-	keys := make([]graph.Key, len(dims))
-	for i, d := range dims {
-		keys[i] = graph.Key{Dimension: d}
-		if k, ok := raw[i].([]any); ok {
-			keys[i].ID, keys[i].Name, keys[i].Kind = k[0].(string), k[1].(string), graph.Kind(k[2].(string))
-		}
-	}
-	return keys
 }
 
 // Fragments of the query. known(x) is graph.KnownBy on a relation or an
@@ -133,8 +105,15 @@ const keyOf = "[x.id, x.name, x.kind]"
 
 // out: the keys of the entities x that item e reaches by a known relation
 // of type typ whose end passes pred.
+//
+// The far ends of these patterns carry no label (only entities have REL
+// relations): with (x:Entity), Neo4j 5.26 may plan the subquery from an
+// index seek on x.kind = COUNTRY and expand every country's relations back
+// to e, for each item. Attributions by attributing country where the
+// attributed country is China took 20 s that way on the default data; 0.26 s
+// expanding from e.
 func out(from, typ, pred string) string {
-	return fmt.Sprintf("MATCH (%s)-[r:REL]->(x:Entity) WHERE r.type = $%s AND %s AND %s RETURN DISTINCT %s AS k", from, typ, pred, keeps("r"), keyOf)
+	return fmt.Sprintf("MATCH (%s)-[r:REL]->(x) WHERE r.type = $%s AND %s AND %s RETURN DISTINCT %s AS k", from, typ, pred, keeps("r"), keyOf)
 }
 
 // dimensionKeys is the Cypher list of the keys of e in dimension d: each a
@@ -148,7 +127,7 @@ func dimensionKeys(q *graph.AggregateQuery, d graph.Dimension) string {
 		branches := []string{out("e", "tAccuses", pred)}
 		if q.Measure != graph.Attributions {
 			branches = append(branches, "UNWIND incs AS i "+out("i", "tAttributedTo", pred),
-				fmt.Sprintf("UNWIND incs AS i MATCH (x:Entity)-[r:REL]->(i) WHERE r.type = $tConducted AND %s AND %s RETURN DISTINCT %s AS k",
+				fmt.Sprintf("UNWIND incs AS i MATCH (x)-[r:REL]->(i) WHERE r.type = $tConducted AND %s AND %s RETURN DISTINCT %s AS k",
 					pred, keeps("r"), keyOf))
 		}
 		return collect(branches...)
@@ -196,7 +175,7 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	p := map[string]any{
 		"itemKinds": kindStrings(kinds), "eventTypes": nonNil(eventTypes), "incidentEventTypes": graph.IncidentEventTypes,
 		"windowed": !q.Window.IsZero(), "wlo": wlo, "whi": whi, "knownAt": nil, "minConfidence": nil,
-		"datasets": nonNil(q.Datasets), "entities": nonNil(q.Entities), "ids": q.IDs, "idsAfter": nil, "limit": q.Limit,
+		"datasets": nonNil(q.Datasets), "entities": nonNil(q.Entities),
 		"monthUnknown": graph.MonthUnknown, "yearPrecision": int(graph.YearPrecision),
 		"kEvent": string(graph.Event), "kCampaign": string(graph.Campaign), "kCountry": string(graph.Country), "kSector": string(graph.Sector),
 		"tConcerns": "CONCERNS", "tIssuedBy": "ISSUED_BY", "tAccuses": "ACCUSES", "tAttributedTo": "ATTRIBUTED_TO",
@@ -209,9 +188,6 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	}
 	if q.MinConfidence != nil {
 		p["minConfidence"] = *q.MinConfidence
-	}
-	if q.IDsAfter != "" {
-		p["idsAfter"] = q.IDsAfter
 	}
 	var b strings.Builder
 	b.WriteString(`
@@ -226,7 +202,7 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 		b.WriteString("WITH e, [e] AS incs\n")
 	} else {
 		b.WriteString(`WITH e, COLLECT {
-			MATCH (e)-[c:REL]->(i:Entity)
+			MATCH (e)-[c:REL]->(i)
 			WHERE c.type = $tConcerns AND ` + keeps("c") + ` AND ` + known("i") + `
 			  AND (i.kind = $kCampaign OR (i.kind = $kEvent AND ` + attr("i", "aEventType") + ` IN $incidentEventTypes))
 			RETURN DISTINCT i
@@ -258,36 +234,14 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	b.WriteString(" AND ($entities = [] OR e.id IN $entities OR any(i IN incs WHERE i.id IN $entities) OR any(k IN " +
 		strings.Join(entityKeys, " + ") + " WHERE k[0] IN $entities))\n")
 
-	// The rows, in id order: {id, g0, g1 ...} (and the date and the
-	// incidents' starts for lags).
-	b.WriteString("WITH e, incs")
-	for _, d := range needed {
-		b.WriteString(", " + vars[d])
-	}
-	b.WriteString(" ORDER BY e.id\nWITH collect({id: e.id")
+	// One row per item: its id, its keys in each dimension of GroupBy
+	// (g0, g1), and for lags its date and the starts of its incidents.
+	b.WriteString("RETURN e.id AS id")
 	for i, d := range q.GroupBy {
-		fmt.Fprintf(&b, ", g%d: %s", i, vars[d])
+		fmt.Fprintf(&b, ", %s AS g%d", vars[d], i)
 	}
 	if lags {
-		b.WriteString(", date: coalesce(e.start, ''), starts: [i IN incs WHERE i.start IS NOT NULL | i.start]")
+		b.WriteString(", coalesce(e.start, '') AS date, [i IN incs WHERE i.start IS NOT NULL | i.start] AS starts")
 	}
-	b.WriteString("}) AS rows\nCALL (rows) {\n\tUNWIND rows AS row\n")
-	var keys []string
-	for i := range q.GroupBy {
-		fmt.Fprintf(&b, "\tUNWIND CASE WHEN size(row.g%[1]d) = 0 THEN [null] ELSE row.g%[1]d END AS k%[1]d\n", i)
-		keys = append(keys, fmt.Sprintf("k%d", i))
-	}
-	member := "row.id"
-	if lags {
-		member = "[row.id, row.date, row.starts]"
-	}
-	group := strings.Join(append(keys, "count(*) AS n", "collect("+member+") AS members"), ", ")
-	fmt.Fprintf(&b, "\tWITH %s WHERE n > 0\n", group) // no rows and no dimension: no bucket
-	members := "[m IN members WHERE $idsAfter IS NULL OR m > $idsAfter][..$ids]"
-	if lags {
-		members = "members"
-	}
-	fmt.Fprintf(&b, "\tRETURN collect([[%s], n, %s]) AS buckets\n}\n", strings.Join(keys, ", "), members)
-	b.WriteString("RETURN size(rows) AS total, buckets") // ordered and cut in Go (Store.buckets)
 	return b.String(), p
 }
