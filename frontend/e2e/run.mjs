@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { explorerTests } from "./explorer.mjs";
+import { trendsTests } from "./trends.mjs";
 import { launch, results, startServer } from "./lib.mjs";
 
 // The curated data alone: the tests below check its facts exactly.
@@ -381,6 +382,9 @@ await test("public-record-leviathan-is-apt40-with-its-datasets", async (keep) =>
 // Issue #10's tests; the hostile bundle is served beside the curated data.
 const hostileServer = await startServer({ data: "none", args: ["-import", fileURLToPath(new URL("fixtures/hostile.json", import.meta.url))] });
 await explorerTests({ test, open, server, full, hostile: { server: hostileServer, browser } });
+
+// Issue #12's trends view, on a server of its own with the default data.
+await trendsTests({ test, open });
 
 hostileServer.stop();
 full.stop();

@@ -4,6 +4,7 @@
 import "./style.css";
 
 import { serverVersion } from "./api";
+import { download } from "./download";
 import { startLoaders } from "./effects";
 import { GraphView, shownMemo } from "./graph";
 import { initialState, versionLoaded, type AppState } from "./model";
@@ -54,18 +55,14 @@ startPanels(store, {
   exportCSV: () => download("attribution-timeline.csv", "text/csv", timelineCSV(store.get().timeline.items)),
 });
 startLoaders(store);
-void serverVersion().then((v) => store.update((s) => versionLoaded(s, v)));
 
-function download(name: string, type: string, data: string | Blob) {
-  const blob = typeof data === "string" ? new Blob([data], { type }) : data;
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
+// The trends view is loaded when first shown: the graph's first load does not pay for its charts.
+let trends: Promise<unknown> | null = null;
+store.subscribe((s) => s.ui.tab === "trends", (shown) => {
+  if (!shown || trends) return;
+  trends = import("./trends").then((m) => m.startTrends(store, $("#trends-body")));
+});
+void serverVersion().then((v) => store.update((s) => versionLoaded(s, v)));
 
 // Tests and the benchmark drive the explorer through this handle.
 const explorer = {

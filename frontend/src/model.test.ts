@@ -100,3 +100,36 @@ describe("the store", () => {
     expect(edge).toHaveBeenLastCalledWith("r1", store.get());
   });
 });
+
+describe("trends", () => {
+  it("switches the view in the URL with the tabs; details and tools keep it", () => {
+    let s = M.setTab(start(), "trends");
+    expect(s.view.trends.on).toBe(true);
+    s = M.setTab(s, "tools");
+    expect(s.view.trends.on).toBe(true);
+    s = M.setTab(s, "graph");
+    expect(s.view.trends.on).toBe(false);
+    expect(start("?view=trends").ui.tab).toBe("trends");
+  });
+  it("focus and box plot rows close a drill-down they change", () => {
+    let s = M.openDrill(M.setTab(start(), "trends"), { chart: "lags", keys: ["us"] });
+    expect(s.view.trends.open).toBe("lags|us");
+    s = M.setBoxBy(s, "attributed");
+    expect(s.view.trends.open).toBeNull();
+    s = M.setFocus(M.openDrill(s, { chart: "years", keys: ["2021", "us"] }), "china");
+    expect([s.view.trends.focus, s.view.trends.open]).toEqual(["china", null]);
+  });
+  it("pages a drill-down's items and shows one in the graph", () => {
+    let s = M.drillLoaded(M.drillStarted(start(), "k"), "k", { ids: Array.from({ length: 30 }, (_, i) => `e${i}`), count: 30, cut: false, items: [] });
+    expect(s.trends.drill.shown).toBe(M.DRILL_PAGE);
+    s = M.moreItems(s);
+    expect(s.trends.drill.shown).toBe(2 * M.DRILL_PAGE);
+    s = M.showInGraph(M.setTab(s, "trends"), "apt40", "APT40");
+    expect([s.ui.tab, s.view.selected, s.view.trends.on, s.view.expanded.includes("apt40")]).toEqual(["graph", "apt40", false, true]);
+  });
+  it("keeps a chart's data with the key it was asked with", () => {
+    const s = M.chartLoaded(M.chartStarted(start(), "map", "k1"), "map", "k1", { total: 0, bucketCount: 0, buckets: [] });
+    expect(s.trends.charts.map).toMatchObject({ status: "ok", key: "k1" });
+    expect(M.chartFailed(s, "map", "k2", { unreachable: true, storeDown: false, message: "x" }).trends.charts.map.status).toBe("error");
+  });
+});

@@ -4,10 +4,12 @@
 // that. Each function takes a state and returns the next one.
 import { browserLang, type Lang } from "./i18n";
 import { expansionKey, fromQuery, parseExpansion, type Expansion, type Filter, type LabelDensity, type State } from "./state";
+import type { BoxBy, ChartData, ChartId, DrillRef } from "./trends-data";
+import { drillKey } from "./trends-data";
 import type { Dataset, Detail, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
 
 export type Status = "idle" | "loading" | "ok" | "error";
-export type Tab = "graph" | "list" | "details" | "tools";
+export type Tab = "graph" | "list" | "trends" | "details" | "tools";
 export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search";
 export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search"];
 
@@ -43,7 +45,38 @@ export interface AppState {
   status: Record<LoadName, Status>;
   errors: Partial<Record<LoadName, Failure>>;
   retries: number; // bumped by Retry: the loads that failed run again
+  trends: Trends;
 }
+
+/** A chart's load: its status, its data for the key it was asked with, its failure. */
+export interface ChartLoad<T> { status: Status; key: string | null; data: T | null; error: Failure | null }
+
+/** A drill-down item: an entity a bucket counts, with its sources. */
+export interface DrillItem {
+  id: string; kind: string; name: string; start: string | null; end: string | null;
+  sources: { id: string; title: string; publisher: string | null; url: string | null; published: string | null }[];
+  relations: { type: string; to: { name: string } }[]; // ISSUED_BY and ACCUSES, out of the item
+}
+
+/** The trends view's loaded data (what it shows is view.trends, in the URL). */
+export interface Trends {
+  charts: { [K in ChartId]: ChartLoad<ChartData[K]> };
+  drill: {
+    key: string | null;     // the drill-down and filter the ids are for
+    ids: string[];          // what the buckets count, up to the API's limit per bucket
+    count: number;          // how many they count
+    cut: boolean;           // a bucket held more ids than the API gives
+    items: DrillItem[];     // the ids' entities loaded so far, in the ids' order
+    shown: number;          // how many items are asked for ("more" adds a page)
+    status: Status;
+    error: Failure | null;
+  };
+  retries: number;          // bumped by a chart's or the drill-down's Retry
+}
+
+export const DRILL_PAGE = 10;
+const chartLoad = <T>(): ChartLoad<T> => ({ status: "idle", key: null, data: null, error: null });
+const emptyDrill = (): Trends["drill"] => ({ key: null, ids: [], count: 0, cut: false, items: [], shown: DRILL_PAGE, status: "idle", error: null });
 
 export const LIST_PAGE = 200;
 
@@ -61,10 +94,15 @@ export function initialState(query: string, languages: readonly string[]): AppSt
     detail: { id: null, entity: null },
     paths: { key: null, result: null },
     pathForm: { from: { text: "", id: view.path?.from ?? null }, to: { text: "", id: view.path?.to ?? null }, message: null, focus: null },
-    ui: { tab: "graph", hoveredEdge: null, menu: null, copied: false, linkTimeline: true, listLimit: LIST_PAGE, openGroups: [] },
+    ui: { tab: view.trends.on ? "trends" : "graph", hoveredEdge: null, menu: null, copied: false, linkTimeline: true, listLimit: LIST_PAGE, openGroups: [] },
     status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle" },
     errors: {},
     retries: 0,
+    trends: {
+      charts: { years: chartLoad(), matrix: chartLoad(), lags: chartLoad(), responses: chartLoad(), map: chartLoad() },
+      drill: emptyDrill(),
+      retries: 0,
+    },
   };
 }
 
@@ -95,8 +133,16 @@ export function closeMenu(s: AppState): AppState {
   return s.ui.menu ? { ...s, ui: { ...s.ui, menu: null } } : s;
 }
 
+/**
+ * setTab shows a tab. The trends view is in the URL: the trends tab turns it
+ * on, the graph and the list turn it off (a phone's details and tools tabs
+ * leave it as it is, so that going back finds it).
+ */
 export function setTab(s: AppState, tab: Tab): AppState {
-  return s.ui.tab === tab ? s : { ...s, ui: { ...s.ui, tab, menu: null } };
+  if (s.ui.tab === tab) return s;
+  const on = tab === "trends" ? true : tab === "graph" || tab === "list" ? false : s.view.trends.on;
+  const next = on === s.view.trends.on ? s : withView(s, { trends: { ...s.view.trends, on } });
+  return { ...next, ui: { ...next.ui, tab, menu: null } };
 }
 
 // ---- what the graph shows ----
@@ -272,4 +318,73 @@ export function firstError(s: AppState): Failure | null {
     if (f) return f;
   }
   return null;
+}
+
+// ---- trends ----
+
+const withTrends = (s: AppState, t: Partial<State["trends"]>): AppState => withView(s, { trends: { ...s.view.trends, ...t } });
+
+/** setFocus counts the attributions of one attributed state only (null: all). */
+export function setFocus(s: AppState, focus: string | null): AppState {
+  return s.view.trends.focus === focus ? s : withTrends(s, { focus, open: null });
+}
+
+/** setBoxBy chooses the box plot's rows: attributing countries or attributed states. */
+export function setBoxBy(s: AppState, box: BoxBy): AppState {
+  if (s.view.trends.box === box) return s;
+  const open = s.view.trends.open?.startsWith("lags|") ? null : s.view.trends.open;
+  return withTrends(s, { box, open });
+}
+
+/** openDrill lists what a bar, cell, row or country counts (null: closes the list). */
+export function openDrill(s: AppState, ref: DrillRef | null): AppState {
+  const open = ref ? drillKey(ref) : null;
+  return s.view.trends.open === open ? s : withTrends(s, { open });
+}
+
+export function chartStarted(s: AppState, chart: ChartId, key: string): AppState {
+  const c = s.trends.charts[chart];
+  return { ...s, trends: { ...s.trends, charts: { ...s.trends.charts, [chart]: { ...c, status: "loading", key } } } };
+}
+
+export function chartLoaded<K extends ChartId>(s: AppState, chart: K, key: string, data: ChartData[K] | null): AppState {
+  return { ...s, trends: { ...s.trends, charts: { ...s.trends.charts, [chart]: { status: "ok", key, data, error: null } } } };
+}
+
+export function chartFailed(s: AppState, chart: ChartId, key: string, error: Failure): AppState {
+  const c = s.trends.charts[chart];
+  return { ...s, trends: { ...s.trends, charts: { ...s.trends.charts, [chart]: { ...c, status: "error", key, error } } } };
+}
+
+/** retryTrends asks the failed charts and drill-down again. */
+export function retryTrends(s: AppState): AppState {
+  return { ...s, trends: { ...s.trends, retries: s.trends.retries + 1 } };
+}
+
+/** drillStarted: a new drill-down (key) loads its ids; the same one with more items shown keeps what it has. */
+export function drillStarted(s: AppState, key: string): AppState {
+  const d = s.trends.drill;
+  const drill = d.key === key ? { ...d, status: "loading" as const, error: null } : { ...emptyDrill(), key, status: "loading" as const };
+  return { ...s, trends: { ...s.trends, drill } };
+}
+
+export function drillLoaded(s: AppState, key: string, got: { ids: string[]; count: number; cut: boolean; items: DrillItem[] }): AppState {
+  const d = s.trends.drill;
+  const shown = d.key === key ? d.shown : DRILL_PAGE;
+  return { ...s, trends: { ...s.trends, drill: { ...d, key, ...got, shown, status: "ok", error: null } } };
+}
+
+export function drillFailed(s: AppState, key: string, error: Failure): AppState {
+  return { ...s, trends: { ...s.trends, drill: { ...s.trends.drill, key, status: "error", error } } };
+}
+
+/** moreItems shows the next page of a drill-down's items. */
+export function moreItems(s: AppState): AppState {
+  const d = s.trends.drill;
+  return { ...s, trends: { ...s.trends, drill: { ...d, shown: Math.min(d.ids.length, d.shown + DRILL_PAGE) } } };
+}
+
+/** showInGraph: the graph view, with an entity selected and its neighbours shown. */
+export function showInGraph(s: AppState, id: string, name: string): AppState {
+  return setTab(expand(select(s, id), { id, type: null }, name), "graph");
 }

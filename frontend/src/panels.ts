@@ -205,11 +205,12 @@ function tabs(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => voi
   store.subscribe((s) => s.ui.tab, (tab) => {
     document.body.dataset.tab = tab;
     for (const b of buttons) {
-      const on = b.dataset.tab === tab || (tab !== "list" && b.dataset.tab === "graph" && !phone());
+      const on = b.dataset.tab === tab || (tab !== "list" && tab !== "trends" && b.dataset.tab === "graph" && !phone());
       b.setAttribute("aria-selected", String(on));
       b.tabIndex = on ? 0 : -1;
     }
     $("#list-area").hidden = tab !== "list";
+    $("#trends-area").hidden = tab !== "trends";
   });
   $("#skip-list").addEventListener("click", (e) => {
     e.preventDefault();

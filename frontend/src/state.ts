@@ -1,4 +1,5 @@
 // The explorer's state, and its encoding in the URL so that a view can be shared.
+import { defaultTrends, parseDrill, type TrendsView } from "./trends-data";
 
 export const KINDS = [
   "THREAT_ACTOR", "ORGANIZATION", "PERSON", "COUNTRY", "SECTOR", "IP_CATEGORY",
@@ -29,6 +30,7 @@ export interface State {
   path: { from: string; to: string } | null;
   lang: "en" | "fr" | null;  // null: from the browser
   labels: LabelDensity;
+  trends: TrendsView;        // the trends view: shown or not, its focus, box plot rows, open drill-down
 }
 
 /** An expansion: an entity and the one relation type it expands, or null for all of them. */
@@ -53,7 +55,7 @@ export function emptyFilter(): Filter {
 }
 
 export function defaultState(): State {
-  return { selected: null, edge: null, expanded: [...DEFAULT_EXPANDED], filter: emptyFilter(), path: null, lang: null, labels: "some" };
+  return { selected: null, edge: null, expanded: [...DEFAULT_EXPANDED], filter: emptyFilter(), path: null, lang: null, labels: "some", trends: defaultTrends() };
 }
 
 const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
@@ -79,6 +81,12 @@ export function toQuery(s: State): string {
   if (s.path) p.set("path", `${s.path.from},${s.path.to}`);
   if (s.lang) p.set("lang", s.lang);
   if (s.labels !== "some") p.set("labels", s.labels);
+  if (s.trends.on) {
+    p.set("view", "trends");
+    if (s.trends.focus) p.set("focus", s.trends.focus);
+    if (s.trends.box !== "attributing") p.set("box", s.trends.box);
+    if (s.trends.open) p.set("open", s.trends.open);
+  }
   return p.toString();
 }
 
@@ -105,6 +113,15 @@ export function fromQuery(query: string): State {
   if (lang === "en" || lang === "fr") s.lang = lang;
   const labels = p.get("labels");
   if ((LABEL_DENSITIES as readonly string[]).includes(labels ?? "")) s.labels = labels as LabelDensity;
+  if (p.get("view") === "trends") {
+    const focus = p.get("focus") ?? "";
+    s.trends = {
+      on: true,
+      focus: /^[\w.:-]{1,200}$/.test(focus) ? focus : null,
+      box: p.get("box") === "attributed" ? "attributed" : "attributing",
+      open: parseDrill(p.get("open")) ? p.get("open") : null,
+    };
+  }
   return s;
 }
 

@@ -132,8 +132,19 @@ export function timelineView(items: TimelineItem[], formatDate: (d: string) => s
   });
 }
 
-function csvField(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * csvField quotes a CSV cell. A cell that starts with = + - @ (or a tab or
+ * carriage return) would be read as a formula by a spreadsheet: names come
+ * from public sources, so it gets a leading quote and is shown as text.
+ */
+export function csvField(s: string): string {
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** csvRows writes rows of cells as CSV, each cell through csvField. */
+export function csvRows(rows: string[][]): string {
+  return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
 }
 
 /** timelineCSV is the timeline as CSV, one row per item, with its sources. */
@@ -143,7 +154,7 @@ export function timelineCSV(items: TimelineItem[]): string {
     const sources = it.sources.map((s) => [s.title, s.publisher, s.published, s.url].filter(Boolean).join(", ")).join(" | ");
     rows.push([it.id, it.date, it.end ?? "", it.title, sources]);
   }
-  return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
+  return csvRows(rows);
 }
 
 /** subgraphJSON is the visible subgraph with every claim's sources, for export. */
