@@ -2,9 +2,7 @@ package storetest
 
 import (
 	"context"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/attribution-explorer/attribution/graph"
 )
@@ -28,10 +26,7 @@ func BenchAggregates(b *testing.B, store graph.Store) {
 	whoNamesChina.Where = china.Where
 	known := q(graph.Attributions, graph.ByYear, graph.ByAttributingCountry)
 	known.KnownAt = graph.MustDate("2019-12-31")
-	cases := []struct {
-		name string
-		call func() error
-	}{
+	cases := []benchCase{
 		{"AttributionsByYearAndCountry", func() error {
 			_, err := a.Aggregate(ctx, q(graph.Attributions, graph.ByYear, graph.ByAttributingCountry))
 			return err
@@ -53,19 +48,5 @@ func BenchAggregates(b *testing.B, store graph.Store) {
 			return err
 		}},
 	}
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			lat := make([]time.Duration, 0, b.N)
-			for b.Loop() {
-				start := time.Now()
-				if err := c.call(); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			slices.Sort(lat)
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[len(lat)*95/100]), "p95-ms")
-		})
-	}
+	benchLatencies(b, cases)
 }

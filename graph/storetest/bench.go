@@ -28,10 +28,7 @@ func Bench(b *testing.B, store graph.Store, batch graph.Batch) {
 		tokens := []rune(e.Name)
 		return string(tokens[:min(4, len(tokens))])
 	}
-	methods := []struct {
-		name string
-		call func() error
-	}{
+	methods := []benchCase{
 		{"Entities50", func() error { _, err := store.Entities(ctx, ids(50)); return err }},
 		{"Sources", func() error {
 			_, err := store.Sources(ctx, []string{batch.Sources[rng.IntN(len(batch.Sources))].ID})
@@ -63,12 +60,26 @@ func Bench(b *testing.B, store graph.Store, batch graph.Batch) {
 			return err
 		}},
 	}
-	for _, m := range methods {
-		b.Run(m.name, func(b *testing.B) {
+	benchLatencies(b, methods)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// benchCase is one call a benchmark times.
+type benchCase struct {
+	name string
+	call func() error
+}
+
+// benchLatencies runs each case b.N times as a sub-benchmark and reports
+// the p50 and p95 of its latencies in ms.
+func benchLatencies(b *testing.B, cases []benchCase) {
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			for b.Loop() {
 				start := time.Now()
-				if err := m.call(); err != nil {
+				if err := c.call(); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(start))
@@ -79,8 +90,6 @@ func Bench(b *testing.B, store graph.Store, batch graph.Batch) {
 		})
 	}
 }
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // BenchGraphSize is the size of the random graph the benchmarks use.
 const BenchGraphSize = 5000

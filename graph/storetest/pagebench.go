@@ -3,9 +3,7 @@ package storetest
 import (
 	"context"
 	"math/rand/v2"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/attribution-explorer/attribution/graph"
 )
@@ -32,10 +30,7 @@ func BenchPages(b *testing.B, store graph.Store) {
 		_, err = store.Timeline(ctx, q)
 		return err
 	}
-	cases := []struct {
-		name string
-		call func() error
-	}{
+	cases := []benchCase{
 		{"ListKind50", func() error { _, err := store.List(ctx, graph.ListQuery{Kinds: kind(), Limit: 50}); return err }},
 		{"ListKind50Count", func() error {
 			_, err := store.List(ctx, graph.ListQuery{Kinds: kind(), Limit: 50, Count: true})
@@ -52,19 +47,5 @@ func BenchPages(b *testing.B, store graph.Store) {
 		{"TimelineTwoPages100", func() error { return secondPage(graph.TimelineQuery{Window: window(), Limit: 100}) }},
 		{"TimelineAll100", func() error { _, err := store.Timeline(ctx, graph.TimelineQuery{Limit: 100}); return err }},
 	}
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			lat := make([]time.Duration, 0, b.N)
-			for b.Loop() {
-				start := time.Now()
-				if err := c.call(); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			slices.Sort(lat)
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[len(lat)*95/100]), "p95-ms")
-		})
-	}
+	benchLatencies(b, cases)
 }
