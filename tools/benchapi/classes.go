@@ -185,61 +185,8 @@ var classes = []*class{
 		name: "entity", title: "entity by id, relations and sources",
 		graphql: `query Entity($id: ID!) { entity(id: $id) { id name kind aliases description start end sources { id title published } relations(first: 100) { id type role start end confidence from { id name } to { id name } sources { id title } } } }`,
 		vars:    func(a Args) map[string]any { return map[string]any{"id": a.ID} },
-		ours: func(data json.RawMessage) (string, int, error) {
-			var d struct {
-				Entity *struct {
-					ID        string                `json:"id"`
-					Sources   []struct{ ID string } `json:"sources"`
-					Relations []struct {
-						ID      string                `json:"id"`
-						From    struct{ ID string }   `json:"from"`
-						To      struct{ ID string }   `json:"to"`
-						Sources []struct{ ID string } `json:"sources"`
-					} `json:"relations"`
-				} `json:"entity"`
-			}
-			if err := json.Unmarshal(data, &d); err != nil {
-				return "", 0, err
-			}
-			if d.Entity == nil {
-				return "null", 0, nil
-			}
-			k := []string{d.Entity.ID, "sources:"}
-			for _, s := range d.Entity.Sources {
-				k = append(k, s.ID)
-			}
-			k = append(k, "relations:")
-			for _, r := range d.Entity.Relations {
-				var ss []string
-				for _, s := range r.Sources {
-					ss = append(ss, s.ID)
-				}
-				k = append(k, r.ID+"("+r.From.ID+">"+r.To.ID+":"+strings.Join(ss, ",")+")")
-			}
-			return strings.Join(k, " "), 1 + len(d.Entity.Relations), nil
-		},
-		limit: func(body []byte) (string, int, error) {
-			var d limitEntityAnswer
-			if err := json.Unmarshal(body, &d); err != nil {
-				return "", 0, err
-			}
-			if d.Entity == nil {
-				return "null", 0, nil
-			}
-			k := []string{d.Entity.ID, "sources:"}
-			for _, s := range d.Entity.Sources {
-				k = append(k, s.ID)
-			}
-			k = append(k, "relations:")
-			for _, r := range d.Entity.Relations {
-				var ss []string
-				for _, s := range r.Sources {
-					ss = append(ss, s.ID)
-				}
-				k = append(k, r.ID+"("+r.From.ID+">"+r.To.ID+":"+strings.Join(ss, ",")+")")
-			}
-			return strings.Join(k, " "), 1 + len(d.Entity.Relations), nil
-		},
+		ours:    func(data json.RawMessage) (string, int, error) { return entityKey(data) },
+		limit:   entityKey,
 	},
 	{
 		name: "paths", title: "paths (max 4 hops, first 3)",
@@ -346,4 +293,30 @@ func short(s string) string {
 		return s[:200] + "..."
 	}
 	return s
+}
+
+// entityKey is the entity class's answer as a comparable key (the entity,
+// its sources, its relations with their ends and sources), and the records
+// it holds; both sides answer in the same shape.
+func entityKey(body []byte) (string, int, error) {
+	var d limitEntityAnswer
+	if err := json.Unmarshal(body, &d); err != nil {
+		return "", 0, err
+	}
+	if d.Entity == nil {
+		return "null", 0, nil
+	}
+	k := []string{d.Entity.ID, "sources:"}
+	for _, s := range d.Entity.Sources {
+		k = append(k, s.ID)
+	}
+	k = append(k, "relations:")
+	for _, r := range d.Entity.Relations {
+		var ss []string
+		for _, s := range r.Sources {
+			ss = append(ss, s.ID)
+		}
+		k = append(k, r.ID+"("+r.From.ID+">"+r.To.ID+":"+strings.Join(ss, ",")+")")
+	}
+	return strings.Join(k, " "), 1 + len(d.Entity.Relations), nil
 }
