@@ -3,13 +3,8 @@
 // 1440x900 and at 390x844, with screenshots into test-results/e2e/ named
 // after the test and the size. run.mjs calls these with its helpers.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { results } from "./lib.mjs";
-
-const require = createRequire(import.meta.url);
-const AXE = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+import { axe, pngPixels, results } from "./lib.mjs";
 
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
@@ -42,38 +37,6 @@ const nodePoint = (page, id) => page.evaluate((id) => {
   const box = document.querySelector("#graph").getBoundingClientRect();
   return { x: box.left + p.x, y: box.top + p.y };
 }, id);
-
-/** pngPixels decodes a PNG in the page and counts the pixels near each colour (node colours by kind). */
-async function pngPixels(page, path, colours) {
-  const b64 = (await readFile(path)).toString("base64");
-  return page.evaluate(async ([b64, colours]) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement("canvas");
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext("2d");
-    ctx.drawImage(img, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    const counts = Object.fromEntries(Object.keys(colours).map((k) => [k, 0]));
-    const rgb = Object.fromEntries(Object.entries(colours).map(([k, hex]) => [k, [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))]));
-    for (let i = 0; i < d.length; i += 4) {
-      for (const [k, [r, g, b]] of Object.entries(rgb)) {
-        if (Math.abs(d[i] - r) < 24 && Math.abs(d[i + 1] - g) < 24 && Math.abs(d[i + 2] - b) < 24) counts[k]++;
-      }
-    }
-    return { width: img.width, height: img.height, counts };
-  }, [b64, colours]);
-}
-
-/** axe runs axe-core in the page and returns its serious and critical violations. */
-async function axe(page) {
-  await page.evaluate(AXE); // evaluated, not injected as a script: the server's CSP allows no inline script
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return res.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-}
 
 export async function explorerTests({ test, open, server, full, hostile }) {
   // ---- 2. every platform ----

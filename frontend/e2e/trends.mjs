@@ -7,15 +7,10 @@
 // saved in test-results/e2e/ as trends-*.png.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { results, startServer } from "./lib.mjs";
+import { DESKTOP, PHONE } from "./explorer.mjs";
+import { axe, pngPixels, results, startServer } from "./lib.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const shot = (page, name) => page.screenshot({ path: join(results, `${name}.png`) });
 const num = (s) => Number(String(s).replace(/[^\d]/g, "")); // "1,234" and "1 234" alike
 
@@ -32,39 +27,6 @@ const AGG = `query($m: AggregateMeasure!, $g: [AggregateDimension!], $f: Aggrega
 const charts = (page, names = ["years", "matrix", "lags", "responses", "map"]) =>
   page.waitForFunction((names) => names.every((n) => document.querySelector(`#chart-${n}`)?.dataset.status === "ok" && document.querySelector(`#chart-${n} .chart-body svg`)), names);
 const totalOf = async (page, chart) => num(await page.locator(`#chart-${chart} .chart-total`).innerText());
-
-async function axe(page) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return res.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-}
-
-/** pixels counts a PNG's pixels near each colour, decoded in the page. */
-async function pixels(page, path, colours) {
-  const b64 = (await readFile(path)).toString("base64");
-  return page.evaluate(async ([b64, colours]) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement("canvas");
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext("2d");
-    ctx.drawImage(img, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    const counts = Object.fromEntries(Object.keys(colours).map((k) => [k, 0]));
-    const rgb = Object.fromEntries(Object.entries(colours).map(([k, hex]) => [k, [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))]));
-    let coloured = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) coloured++;
-      for (const [k, [r, g, b]] of Object.entries(rgb)) {
-        if (Math.abs(d[i] - r) < 20 && Math.abs(d[i + 1] - g) < 20 && Math.abs(d[i + 2] - b) < 20) counts[k]++;
-      }
-    }
-    return { width: img.width, height: img.height, counts, coloured };
-  }, [b64, colours]);
-}
 
 async function save(page, button) {
   const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
@@ -323,7 +285,7 @@ export async function trendsTests({ test, open }) {
       assert.ok(parsed.rects > 50, `${parsed.rects} rects`);
       assert.match(parsed.text, /Attributions per year[\s\S]*No state named/);
       const png = await save(page, years.getByRole("button", { name: /as PNG/ }));
-      const px = await pixels(page, png.path, { us: "#1f77b4", none: "#c9d3dd" });
+      const px = await pngPixels(page, png.path, { us: "#1f77b4", none: "#c9d3dd" });
       assert.ok(px.width > 600, `the PNG is ${px.width} px wide`);
       assert.ok(px.counts.us > 200 && px.counts.none > 1000, `the PNG lacks the bars: ${JSON.stringify(px.counts)}`);
       const csv = (await readFile((await save(page, years.getByRole("button", { name: /as CSV/ }))).path, "utf8")).trim().split("\n");
@@ -332,7 +294,7 @@ export async function trendsTests({ test, open }) {
       assert.ok(csv.includes(`2022,2022,united-states,United States,${a.buckets.find((b) => b.keys[0].id === "2022" && b.keys[1].id === "united-states").count}`));
       // The map's PNG holds the shaded countries; the box plot's CSV its lags.
       const map = await save(page, page.locator("#chart-map").getByRole("button", { name: /as PNG/ }));
-      const mpx = await pixels(page, map.path, {});
+      const mpx = await pngPixels(page, map.path, {});
       assert.ok(mpx.coloured > 20000, `the map's PNG has ${mpx.coloured} coloured pixels`);
       const lags = (await readFile((await save(page, page.locator("#chart-lags").getByRole("button", { name: /as CSV/ }))).path, "utf8")).split("\n");
       assert.match(lags[0], /^attributing_country_id,attributing_country,count,measured,.*median_days,median_lower,median_upper/);

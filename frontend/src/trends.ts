@@ -534,7 +534,7 @@ function drawBoxes(ans: LagAnswer, t: T, lang: Lang, names: Names, width: number
       { colour: "#bcd7ee", label: t.box, shape: "box" }, { colour: "#b30000", label: t.median, shape: "tick" },
       { colour: "#f28e2b", label: t.medianBounds, shape: "band" }, { colour: "#555", label: t.whisker, shape: "rule" },
     ]),
-    notes: [`${box === "attributing" ? t.boxAttributing : t.boxAttributed}.`, ...(unmeasured ? [fill(t.unmeasured, { n: unmeasured })] : [])],
+    notes: [`${t.boxBy}: ${box === "attributing" ? t.boxAttributing : t.boxAttributed}.`, ...(unmeasured ? [fill(t.unmeasured, { n: unmeasured })] : [])],
     summary: fill(t.lagsSummary, { n: rows.length, top: first ? rowLabel(first) : "" }),
     table: tableOf(["", "n", "min", "q1", "median", `median (${t.medianBounds})`, "q3", "max"], rows.map((r) => [
       names.of(r.id), r.lags.measured, r.lags.minDays ?? 0, r.lags.q1!.days, r.lags.median!.days, `${nf(r.lags.median!.lower)}–${nf(r.lags.median!.upper)}`, r.lags.q3!.days, r.lags.maxDays ?? 0]), lang),
