@@ -225,6 +225,29 @@ export async function trendsTests({ test, open }) {
       return page;
     });
 
+    await test("trends-back-and-forward-step-through-views", async (keep) => {
+      const page = keep(await at("?sel=apt40"));
+      await page.locator("#detail-name", { hasText: "APT40" }).waitFor();
+      await page.getByRole("tab", { name: "Trends" }).click();
+      await charts(page, ["years"]);
+      await page.locator("#chart-years [data-drill='years|2022|united-states']").click();
+      await page.locator("#trends-drill .drill-item").first().waitFor();
+      assert.match(page.url(), /view=trends.*open=years/);
+      // Back: the list closes; back again: the graph with APT40 selected; forward: the trends view.
+      await page.goBack();
+      await page.waitForFunction(() => !location.search.includes("open="));
+      await page.locator("#trends-drill").waitFor({ state: "hidden" });
+      await page.goBack();
+      await page.waitForFunction(() => !location.search.includes("view=trends"));
+      assert.equal(await page.getByRole("tab", { name: "Graph" }).getAttribute("aria-selected"), "true");
+      await page.locator("#detail-name", { hasText: "APT40" }).waitFor();
+      await page.goForward();
+      await page.waitForFunction(() => location.search.includes("view=trends"));
+      assert.equal(await page.getByRole("tab", { name: "Trends" }).getAttribute("aria-selected"), "true");
+      await charts(page, ["years"]);
+      return page;
+    });
+
     await test("trends-url-round-trip", async (keep) => {
       const page = keep(await at("?view=trends&focus=china&box=attributed&open=matrix|united-states|russia"));
       await charts(page);

@@ -7,7 +7,7 @@ import { serverVersion } from "./api";
 import { download } from "./download";
 import { startLoaders } from "./effects";
 import { GraphView, shownMemo } from "./graph";
-import { initialState, versionLoaded, type AppState } from "./model";
+import { initialState, place, restoreView, versionLoaded, type AppState } from "./model";
 import { startPanels } from "./panels";
 import { toQuery } from "./state";
 import { Store } from "./store";
@@ -19,10 +19,22 @@ const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as
 
 const store = new Store<AppState>(initialState(location.search, navigator.languages ?? [navigator.language]));
 
-// The URL holds the view (state.ts): any view can be shared.
+// The URL holds the view (state.ts): any view can be shared. A new place (a
+// selection, a claim, a path, the trends view and what is open in it) is a
+// new history entry, so that Back returns to the one before; Back and
+// Forward put the URL's view back.
+let shownPlace = place(store.get().view);
 store.subscribe((s) => s.view, (view) => {
   const q = toQuery(view);
-  if (location.search !== (q ? `?${q}` : "")) history.replaceState(null, "", q ? `?${q}` : location.pathname);
+  if (location.search === (q ? `?${q}` : "")) return;
+  const where = place(view);
+  if (where !== shownPlace) history.pushState(null, "", q ? `?${q}` : location.pathname);
+  else history.replaceState(null, "", q ? `?${q}` : location.pathname);
+  shownPlace = where;
+});
+window.addEventListener("popstate", () => {
+  store.update((s) => restoreView(s, location.search));
+  shownPlace = place(store.get().view);
 });
 
 const graphView = new GraphView(store, $("#graph"));

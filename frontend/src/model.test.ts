@@ -16,6 +16,26 @@ describe("the state's updates", () => {
     expect(start().lang).toBe("en");
   });
 
+  it("put back the view of a URL (Back and Forward), the tab following the trends view", () => {
+    let s = M.setTab(M.select(start("?sel=apt40"), "apt31"), "trends");
+    expect(s.ui.tab).toBe("trends");
+    s = M.restoreView(s, "?sel=apt40&path=a,b");
+    expect(s.view).toMatchObject({ selected: "apt40", path: { from: "a", to: "b" } });
+    expect(s.view.trends.on).toBe(false);
+    expect(s.ui.tab).toBe("graph");
+    expect(s.pathForm.to.id).toBe("b");
+    s = M.restoreView(s, "?view=trends&focus=china");
+    expect(s.ui.tab).toBe("trends");
+    expect(s.view.trends.focus).toBe("china");
+  });
+
+  it("count a new selection or trends view as a new place, a filter as the same place", () => {
+    const s = start("?sel=apt40");
+    expect(M.place(M.select(s, "apt31").view)).not.toBe(M.place(s.view));
+    expect(M.place(M.setTab(s, "trends").view)).not.toBe(M.place(s.view));
+    expect(M.place({ ...s.view, labels: "many" })).toBe(M.place(s.view));
+  });
+
   it("select an entity, closing a claim and the menu", () => {
     let s = M.selectEdge(start(), "r1");
     s = M.openMenu(s, "apt31", 10, 10);

@@ -106,6 +106,30 @@ export function initialState(query: string, languages: readonly string[]): AppSt
   };
 }
 
+/**
+ * restoreView puts back the view a URL holds (the browser's Back and
+ * Forward): the selection, the path, the filters, the trends view; the tab
+ * follows the trends view, and the loaders refetch what changed.
+ */
+export function restoreView(s: AppState, query: string): AppState {
+  const view = fromQuery(query);
+  const tab: Tab = view.trends.on ? "trends" : s.ui.tab === "trends" ? "graph" : s.ui.tab;
+  return {
+    ...s, view, lang: view.lang ?? s.lang,
+    pathForm: { ...s.pathForm, from: { text: "", id: view.path?.from ?? null }, to: { text: "", id: view.path?.to ?? null }, message: null },
+    ui: { ...s.ui, tab, menu: null, copied: false },
+  };
+}
+
+/**
+ * place is where a view is, for the browser's history: what is selected or
+ * open and which view shows it. A change of place is a new history entry;
+ * any other change (a filter, the labels) replaces the current one.
+ */
+export function place(v: State): string {
+  return JSON.stringify([v.selected, v.edge, v.path, v.trends.on, v.trends.open, v.trends.focus, v.trends.box]);
+}
+
 const withView = (s: AppState, view: Partial<State>): AppState => ({ ...s, view: { ...s.view, ...view }, ui: { ...s.ui, copied: false } });
 
 // ---- selection ----
