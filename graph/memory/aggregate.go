@@ -129,8 +129,7 @@ func (s *Store) incidents(q *graph.AggregateQuery, e *entity) []*entity {
 
 // out calls fn with the far end of every known relation of type typ from id.
 func (s *Store) out(q *graph.AggregateQuery, id, typ string, fn func(*entity)) {
-	for _, rid := range s.adjacent[id] {
-		r := s.relations[rid]
+	for _, r := range s.links[id] {
 		if r.From == id && r.Type == typ && q.KeepsRelation(r.Confidence, r.known) {
 			fn(s.entities[r.To])
 		}
@@ -139,8 +138,7 @@ func (s *Store) out(q *graph.AggregateQuery, id, typ string, fn func(*entity)) {
 
 // in calls fn with the near end of every known relation of type typ to id.
 func (s *Store) in(q *graph.AggregateQuery, id, typ string, fn func(*entity)) {
-	for _, rid := range s.adjacent[id] {
-		r := s.relations[rid]
+	for _, r := range s.links[id] {
 		if r.To == id && r.Type == typ && q.KeepsRelation(r.Confidence, r.known) {
 			fn(s.entities[r.From])
 		}

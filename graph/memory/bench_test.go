@@ -55,3 +55,33 @@ func BenchmarkAggregates(b *testing.B) {
 	}
 	storetest.BenchAggregates(b, s)
 }
+
+// BenchmarkDefaultTraversals gives the time of the explorer's first graph
+// (the neighbourhood of APT40, APT31 and HAFNIUM, depth 2) and of the README's
+// path example (Ding Xiaoyang to Norway) on the default data.
+func BenchmarkDefaultTraversals(b *testing.B) {
+	batch, err := loaders.Default(io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := memory.New()
+	if err := s.Upsert(context.Background(), batch); err != nil {
+		b.Fatal(err)
+	}
+	hood := graph.NeighborhoodQuery{IDs: []string{"apt40", "apt31", "hafnium"}, Depth: 2, Limit: 500}
+	paths := graph.PathQuery{From: "ding-xiaoyang", To: "norway", MaxLength: 4, Limit: 3}
+	b.Run("Neighborhood", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Neighborhood(context.Background(), hood); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Paths", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Paths(context.Background(), paths); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

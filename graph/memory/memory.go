@@ -16,10 +16,11 @@ type Store struct {
 	sources   map[string]graph.Source
 	entities  map[string]*entity
 	relations map[string]*relation
-	ids       []string            // entity ids, sorted
-	adjacent  map[string][]string // entity id -> ids of its relations, sorted
-	pages     pageIndex           // ids by kind and the timeline, sorted (traverse.go)
-	search    searchIndex         // inverted index of names, aliases and external ids (search.go)
+	ids       []string               // entity ids, sorted
+	adjacent  map[string][]string    // entity id -> ids of its relations, sorted
+	links     map[string][]*relation // the same relations, derived on each write: traversals read no map per relation
+	pages     pageIndex              // ids by kind and the timeline, sorted (traverse.go)
+	search    searchIndex            // inverted index of names, aliases and external ids (search.go)
 }
 
 type entity struct {

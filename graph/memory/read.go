@@ -95,8 +95,7 @@ func (s *Store) Relations(ctx context.Context, ids []string, q graph.RelationQue
 			continue
 		}
 		var list []graph.Relation
-		for _, rid := range s.adjacent[id] {
-			r := s.relations[rid]
+		for _, r := range s.links[id] {
 			if (q.Direction == graph.Out && r.From != id) || (q.Direction == graph.In && r.To != id) {
 				continue
 			}

@@ -14,8 +14,7 @@ import (
 // keptNeighbours calls fn for every relation of id the filter keeps whose
 // other end the filter keeps too, in relation id order.
 func (s *Store) keptNeighbours(id string, f *graph.Filter, keepEnd func(string) bool, fn func(r *relation, other string)) {
-	for _, rid := range s.adjacent[id] {
-		r := s.relations[rid]
+	for _, r := range s.links[id] {
 		if !f.KeepsRelation(&r.Relation, r.known) {
 			continue
 		}
@@ -314,9 +313,8 @@ func (s *Store) touching(ids []string) []*timelineEntry {
 	want := map[string]bool{}
 	for id := range touch {
 		want["entity:"+id] = true
-		for _, rid := range s.adjacent[id] {
-			r := s.relations[rid]
-			want["relation:"+rid] = true
+		for _, r := range s.links[id] {
+			want["relation:"+r.ID] = true
 			want["entity:"+r.Other(id)] = true
 		}
 	}

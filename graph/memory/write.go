@@ -48,7 +48,8 @@ func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
 	return nil
 }
 
-// reindex recomputes what is derived: sorted ids, known-from days, the search index.
+// reindex recomputes what is derived: sorted ids, known-from days, the
+// relations of each entity, the search index.
 // A new source date can change what is known of claims outside the batch, so
 // it is done for the whole graph; it is linear and runs only on writes.
 func (s *Store) reindex() {
@@ -62,6 +63,14 @@ func (s *Store) reindex() {
 	s.search.update(s.entities, s.ids)
 	for _, r := range s.relations {
 		r.known = graph.KnownFrom(r.Sources, published)
+	}
+	s.links = make(map[string][]*relation, len(s.adjacent))
+	for id, rids := range s.adjacent {
+		rs := make([]*relation, len(rids))
+		for i, rid := range rids {
+			rs[i] = s.relations[rid]
+		}
+		s.links[id] = rs
 	}
 	s.reindexPages()
 }
