@@ -3,13 +3,30 @@ package loaders
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
 )
 
 // Formats are the formats the importers read.
 var Formats = []string{"stix", "misp", "table"}
+
+// ImportID is the id of the dataset an imported file is: "import-" and its
+// base name in lower case, "-" for anything but letters, digits and dots.
+// The server, the import command and the benchmarks name it the same way.
+func ImportID(file string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(filepath.Base(file)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	return "import-" + strings.Trim(b.String(), "-.")
+}
 
 // Input says how to read one file: its format, the mapping of a table, and
 // the dataset it is.

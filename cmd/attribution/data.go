@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -51,13 +50,10 @@ func knownDatasets(cfg Config) ([]graph.Dataset, error) {
 		out = append(out, d.Graph())
 	}
 	for _, file := range cfg.Imports {
-		out = append(out, graph.Dataset{ID: importID(file), Name: filepath.Base(file)})
+		out = append(out, graph.Dataset{ID: loaders.ImportID(file), Name: filepath.Base(file)})
 	}
 	return out, nil
 }
-
-// importID is the id of the dataset an imported file is.
-func importID(file string) string { return "import-" + slug(filepath.Base(file)) }
 
 // readFile reads one imported file in cfg's format; base is the graph it
 // will be merged into.
@@ -83,7 +79,7 @@ func readFile(cfg Config, file string, base []graph.Entity) (graph.Batch, loader
 	}
 	// The file is the dataset: its name, and its date as the day it was written.
 	name := filepath.Base(file)
-	in.Dataset = loaders.DatasetOptions{ID: importID(file), Title: name,
+	in.Dataset = loaders.DatasetOptions{ID: loaders.ImportID(file), Title: name,
 		Published: graph.MustDate(st.ModTime().UTC().Format("2006-01-02"))}
 	b, rep, err := loaders.Read(f, in, base)
 	if err != nil {
@@ -197,17 +193,4 @@ func allEntities(ctx context.Context, s graph.Store) ([]graph.Entity, error) {
 		}
 		q.After = page.Entities[len(page.Entities)-1].ID
 	}
-}
-
-// slug turns a file name into a source id: lower case, "-" for the rest.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-.")
 }

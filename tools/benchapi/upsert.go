@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -109,7 +108,7 @@ func assemble(files []string, out io.Writer) (graph.Batch, error) {
 			return b, err
 		}
 		name := filepath.Base(file)
-		in := loaders.Input{Format: "stix", Dataset: loaders.DatasetOptions{ID: "import-" + slug(name), Title: name,
+		in := loaders.Input{Format: "stix", Dataset: loaders.DatasetOptions{ID: loaders.ImportID(file), Title: name,
 			Published: graph.MustDate(st.ModTime().UTC().Format("2006-01-02"))}}
 		add, _, err := loaders.Read(f, in, b.Entities)
 		f.Close()
@@ -121,17 +120,4 @@ func assemble(files []string, out io.Writer) (graph.Batch, error) {
 		fmt.Fprintf(out, "%s: %s", file, rep.String())
 	}
 	return b, nil
-}
-
-// slug is cmd/attribution's: the id of an imported file's dataset.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-.")
 }
