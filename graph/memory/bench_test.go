@@ -45,29 +45,14 @@ func BenchmarkPages(b *testing.B) {
 // BenchmarkAggregates gives the p50 and p95 of the trends view's aggregates
 // on the default data.
 func BenchmarkAggregates(b *testing.B) {
-	batch, err := loaders.Default(io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := memory.New()
-	if err := s.Upsert(context.Background(), batch); err != nil {
-		b.Fatal(err)
-	}
-	storetest.BenchAggregates(b, s)
+	storetest.BenchAggregates(b, defaultStore(b))
 }
 
 // BenchmarkDefaultTraversals gives the time of the explorer's first graph
 // (the neighbourhood of APT40, APT31 and HAFNIUM, depth 2) and of the README's
 // path example (Ding Xiaoyang to Norway) on the default data.
 func BenchmarkDefaultTraversals(b *testing.B) {
-	batch, err := loaders.Default(io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := memory.New()
-	if err := s.Upsert(context.Background(), batch); err != nil {
-		b.Fatal(err)
-	}
+	s := defaultStore(b)
 	hood := graph.NeighborhoodQuery{IDs: []string{"apt40", "apt31", "hafnium"}, Depth: 2, Limit: 500}
 	paths := graph.PathQuery{From: "ding-xiaoyang", To: "norway", MaxLength: 4, Limit: 3}
 	b.Run("Neighborhood", func(b *testing.B) {
@@ -84,4 +69,17 @@ func BenchmarkDefaultTraversals(b *testing.B) {
 			}
 		}
 	})
+}
+
+// defaultStore is a memory store holding the default data.
+func defaultStore(b *testing.B) *memory.Store {
+	batch, err := loaders.Default(io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := memory.New()
+	if err := s.Upsert(context.Background(), batch); err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
