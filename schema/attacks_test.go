@@ -61,6 +61,68 @@ var Attacks = []attack{
 	{"no such operation", schema.Request{Query: `query A { stats { entities } }`, OperationName: "B"}, `no operation named "B"`},
 	{"two operations, none named", schema.Request{Query: `query A { stats { entities } } query B { stats { sources } }`}, "name the one to run"},
 	{"unterminated string", schema.Request{Query: `{ entity(id: "apt31`}, "Unterminated string"},
+	// Issue #23: validation errors each cost a scan of the body.
+	{"1000 arguments", schema.Request{Query: `{entity(id:"a",` + numbered("a%d:1", 1000, ",") + `){id}}`}, `the field "entity" has 1001 arguments; the limit is 16`},
+	{"1000 arguments after 30000 newlines", schema.Request{Query: strings.Repeat("\n", 30000) + `{entity(id:"a",` + numbered("a%d:1", 1000, ",") + `){id}}`}, "has 1001 arguments"},
+	{"2000 input fields", schema.Request{Query: `{neighborhood(ids:["a"],filter:{` + numbered("f%d:1", 2000, ",") + `}){truncated}}`}, "an input object has 2000 fields; the limit is 32"},
+	{"input fields nested in a list", schema.Request{Query: `{neighborhood(ids:["a"],filter:{kinds:[{` + numbered("f%d:1", 40, ",") + `}]}){truncated}}`}, "an input object has 40 fields"},
+	{"200 aliases", schema.Request{Query: `{` + numbered("a%d:stats{entities}", 200, " ") + `}`}, "more than 100 aliases"},
+	{"100 variables", schema.Request{Query: `query(` + numbered("$v%d:Int", 100, ",") + `){stats{entities}}`}, "declares 100 variables; the limit is 64"},
+	{"20 directives", schema.Request{Query: `{stats ` + strings.Repeat("@skip(if:false)", 20) + `{entities}}`}, "20 directives; the limit is 8"},
+	{"1900 unknown fields after 30000 newlines", schema.Request{Query: strings.Repeat("\n", 30000) + "{ " + numbered("nope%d", 1900, " ") + " }"}, `Cannot query field "nope0"`},
+	{"directive arguments", schema.Request{Query: `{stats @skip(if:false,` + numbered("a%d:1", 20, ",") + `){entities}}`}, `the directive "skip" has 21 arguments`},
+}
+
+// TestValidationStopsAfterTwentyErrors: a document with thousands of
+// errors, inside every limit, gets the first twenty and a note, each at its
+// real line and column, whatever stands in front of it.
+func TestValidationStopsAfterTwentyErrors(t *testing.T) {
+	sc := newCuratedSchema(t)
+	for _, prefix := range []string{"", strings.Repeat("\n", 30000), strings.Repeat("\r\n", 3000) + "  "} {
+		q := prefix + "{ " + numbered("nope%d", 1900, "\n ") + " }"
+		_, err := sc.Prepare(context.Background(), schema.Request{Query: q})
+		re, ok := err.(*schema.RequestError)
+		if !ok {
+			t.Fatalf("got %v", err)
+		}
+		if len(re.Errors) != 21 || re.Errors[20].Message != "validation stopped after 20 errors" {
+			t.Fatalf("%d errors, the last %q", len(re.Errors), re.Errors[len(re.Errors)-1].Message)
+		}
+		for i, e := range re.Errors[:20] {
+			want := strings.Count(prefix, "\n") + 1 + i
+			col := 3
+			if i > 0 {
+				col = 2
+			}
+			if prefix != "" && strings.HasSuffix(prefix, "  ") && i == 0 {
+				col = 5
+			}
+			if !strings.Contains(e.Message, fmt.Sprintf(`"nope%d"`, i)) || len(e.Locations) != 1 ||
+				e.Locations[0].Line != want || e.Locations[0].Column != col {
+				t.Fatalf("error %d: %q at %+v, want line %d column %d", i, e.Message, e.Locations, want, col)
+			}
+		}
+	}
+}
+
+// TestExecutionErrorsAreLocated: errors found while executing (here a
+// variable of the wrong type) carry their real place in the text too.
+func TestExecutionErrorsAreLocated(t *testing.T) {
+	sc := newCuratedSchema(t)
+	res := sc.Do(context.Background(), schema.Request{Query: "\n\n  query($f: Int) {\n    entities(first: $f) { totalCount } }",
+		Variables: map[string]any{"f": "many"}})
+	if len(res.Errors) != 1 || len(res.Errors[0].Locations) != 1 || res.Errors[0].Locations[0].Line != 3 || res.Errors[0].Locations[0].Column != 9 {
+		t.Fatalf("%+v", res.Errors)
+	}
+}
+
+// numbered joins n copies of format, each given its index.
+func numbered(format string, n int, sep string) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(format, i)
+	}
+	return strings.Join(parts, sep)
 }
 
 func newCuratedSchema(t testing.TB) *schema.Schema {

@@ -114,6 +114,8 @@ func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, error) {
 	if len(req.Query) > MaxQueryBytes {
 		return nil, refuse("the query is %d bytes long; the limit is %d", len(req.Query), MaxQueryBytes)
 	}
+	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
+	defer cancel()
 	key := sha256.Sum256([]byte(req.Query))
 	d, cached := s.documents.Get(key)
 	if !cached {
@@ -167,8 +169,14 @@ func (s *Schema) read(ctx context.Context, text string) (d *document, rerr *Requ
 	if err != nil {
 		return nil, refuseErrors(gqlerrors.FormatErrors(err))
 	}
+	// Every error graphql-go makes from now on would scan the body for its
+	// location; without it, relocate computes them from one line index.
+	src.Body = nil
 	if err := ctx.Err(); err != nil {
 		return nil, refuse("the request was cancelled")
+	}
+	if rerr := checkSyntax(doc); rerr != nil {
+		return nil, rerr
 	}
 	shape := newWalker(doc, nil).document()
 	switch {
@@ -182,15 +190,22 @@ func (s *Schema) read(ctx context.Context, text string) (d *document, rerr *Requ
 	// Cycles before the other rules, which never end on them. The rule runs
 	// graphql-go's visitor over the whole document, which costs more than
 	// the walk above: hence second.
-	if v := graphql.ValidateDocument(&s.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !v.IsValid {
-		return nil, refuseErrors(v.Errors)
-	}
-	if err := ctx.Err(); err != nil {
+	cycles, err := validate(ctx, &s.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule})
+	if err != nil {
 		return nil, refuse("the request was cancelled")
 	}
+	if len(cycles) > 0 {
+		relocate(text, cycles)
+		return nil, refuseErrors(cycles)
+	}
+	errs, err := validate(ctx, &s.schema, doc, graphql.SpecifiedRules)
+	if err != nil {
+		return nil, refuse("the request was cancelled")
+	}
+	relocate(text, errs)
 	d = &document{doc: doc}
-	if v := graphql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
-		d.errors = v.Errors
+	if len(errs) > 0 {
+		d.errors = errs
 	}
 	return d, nil
 }
@@ -259,6 +274,7 @@ func (s *Schema) Execute(ctx context.Context, p *Prepared) (res *graphql.Result)
 	}()
 	res = graphql.Execute(graphql.ExecuteParams{Schema: s.schema, AST: p.doc, OperationName: p.req.OperationName,
 		Args: p.req.Variables, Context: ctx})
+	relocate(p.req.Query, res.Errors)
 	for i, e := range res.Errors {
 		// graphql-go reports its own context's end in the context's words.
 		switch e.Message {

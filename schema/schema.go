@@ -207,7 +207,30 @@ func New(store graph.Store, datasets ...graph.Dataset) (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the GraphQL schema: %w", err)
 	}
+	for _, t := range s.TypeMap() {
+		if o, ok := t.(*graphql.Object); ok {
+			for _, f := range o.Fields() {
+				f.Resolve = untilDone(f.Resolve)
+			}
+		}
+	}
 	return &Schema{schema: s, store: store, documents: newDocumentCache()}, nil
+}
+
+// untilDone makes a resolver fail at once once the request's context has
+// ended. graphql-go's Execute returns when the context ends, but the walk of
+// the result goes on in its goroutine; with every field failing at once it
+// ends too, and a request burns no more CPU than its deadline allows.
+func untilDone(fn graphql.FieldResolveFn) graphql.FieldResolveFn {
+	if fn == nil {
+		fn = graphql.DefaultResolveFn
+	}
+	return func(p graphql.ResolveParams) (any, error) {
+		if err := p.Context.Err(); err != nil {
+			return nil, err
+		}
+		return fn(p)
+	}
 }
 
 func kindStrings(ks []graph.Kind) []string {
