@@ -13,6 +13,9 @@ var (
 	ErrInvalid = errors.New("invalid input")
 	// ErrUnavailable: the store cannot be reached now; retrying later may work.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrBusy: the store is overloaded for now (out of transaction memory,
+	// a lock timeout, a leader switch); retrying soon may work.
+	ErrBusy = errors.New("store busy")
 	// ErrUnauthorized: the store rejected the server's credentials. Unlike
 	// ErrUnavailable, waiting does not help: the configuration must change.
 	ErrUnauthorized = errors.New("store rejected the credentials")
@@ -20,7 +23,7 @@ var (
 
 // Error is an error of one of the kinds above with a message meant for people.
 type Error struct {
-	Kind    error // ErrNotFound, ErrInvalid, ErrUnavailable, ErrUnauthorized, or a context error
+	Kind    error // ErrNotFound, ErrInvalid, ErrUnavailable, ErrBusy, ErrUnauthorized, or a context error
 	Message string
 	Err     error // the underlying cause, if any; not shown to users
 }

@@ -15,7 +15,20 @@ import (
 
 // This file is the one place where errors become what users see.
 
+// CodeBusy is the extensions.code of an error that says the server or its
+// store is overloaded for now: the server answers it with 503 and
+// Retry-After.
+const CodeBusy = "BUSY"
+
+// codedError is an error whose GraphQL extensions carry a code that clients
+// can act on without reading the message.
+type codedError struct{ message, code string }
+
+func (e *codedError) Error() string              { return e.message }
+func (e *codedError) Extensions() map[string]any { return map[string]any{"code": e.code} }
+
 var (
+	errBusy        = &codedError{"the store is busy: retry in a moment", CodeBusy}
 	errUnavailable = errors.New("store unavailable")
 	errInternal    = errors.New("internal error")
 	// The store refuses the server's credentials: the operator must act.
@@ -48,6 +61,9 @@ func publicError(ctx context.Context, err error) error {
 	case errors.Is(err, graph.ErrUnavailable):
 		loggerFrom(ctx).Warn("store unavailable", "err", err.Error(), "cause", errors.Unwrap(err))
 		return errUnavailable
+	case errors.Is(err, graph.ErrBusy):
+		loggerFrom(ctx).Warn("store busy", "err", err.Error())
+		return errBusy
 	case errors.Is(err, graph.ErrUnauthorized):
 		loggerFrom(ctx).Error("the store rejected the server's credentials", "err", err.Error())
 		return errMisconfigured
@@ -87,6 +103,17 @@ func shorten(msg string) string {
 		msg = fmt.Sprintf("%s… (%d characters)", string([]rune(msg)[:maxMessage]), n)
 	}
 	return msg
+}
+
+// Busy says whether a result holds an error that the server or its store
+// was too busy for (extensions.code BUSY).
+func Busy(res *graphql.Result) bool {
+	for _, e := range res.Errors {
+		if e.Extensions["code"] == CodeBusy {
+			return true
+		}
+	}
+	return false
 }
 
 // errorResult is a response holding err alone.

@@ -21,14 +21,16 @@ import (
 )
 
 // newHardenedServer runs the handler in the http.Server that serve uses,
-// with its timeouts.
+// with its timeouts; on the curated data unless cfg has a schema.
 func newHardenedServer(t *testing.T, cfg server.Config) *httptest.Server {
-	store := storetest.LoadCurated(t, memory.New())
-	sc, err := schema.New(store)
-	if err != nil {
-		t.Fatal(err)
+	if cfg.Schema == nil {
+		store := storetest.LoadCurated(t, memory.New())
+		sc, err := schema.New(store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Schema, cfg.Store = sc, store
 	}
-	cfg.Schema, cfg.Store = sc, store
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewUnstartedServer(nil)
 	hs := server.HTTPServer(server.New(cfg))

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +64,12 @@ type Config struct {
 	// them at /metrics (nil: no such route).
 	Metrics        Observer
 	MetricsHandler http.Handler
+	// Admission bounds the GraphQL requests served at once (zero: sized to
+	// the machine, see admission.go).
+	Admission Admission
+	// MaxAnswerBytes bounds the JSON of one GraphQL answer (zero:
+	// DefaultMaxAnswerBytes).
+	MaxAnswerBytes int
 }
 
 // Observer records what the server serves; metrics.Metrics is one.
@@ -80,14 +87,15 @@ func (noObserver) InFlight() func()                             { return func() 
 
 // httpError is an error with the status and message the client sees.
 type httpError struct {
-	status  int
-	message string
+	status     int
+	message    string
+	retryAfter int // seconds, sent as Retry-After when above zero
 }
 
 func (e *httpError) Error() string { return e.message }
 
 func errorf(status int, format string, args ...any) error {
-	return &httpError{status, fmt.Sprintf(format, args...)}
+	return &httpError{status: status, message: fmt.Sprintf(format, args...)}
 }
 
 type handler func(w http.ResponseWriter, r *http.Request) error
@@ -100,7 +108,10 @@ func New(cfg Config) http.Handler {
 	if cfg.Metrics == nil {
 		cfg.Metrics = noObserver{}
 	}
-	s := &server{cfg}
+	if cfg.MaxAnswerBytes <= 0 {
+		cfg.MaxAnswerBytes = DefaultMaxAnswerBytes
+	}
+	s := &server{cfg: cfg, admission: newAdmission(cfg.Admission)}
 	mux := http.NewServeMux()
 	mux.Handle("POST /graphql", s.handle(s.graphqlPost))
 	mux.Handle("GET /graphql", s.handle(s.graphqlGet))
@@ -127,7 +138,10 @@ func New(cfg Config) http.Handler {
 	return s.logged(s.readGuard(h))
 }
 
-type server struct{ cfg Config }
+type server struct {
+	cfg       Config
+	admission *admission
+}
 
 type ctxKey struct{}
 
@@ -230,30 +244,39 @@ func (s *server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	)
 	switch {
 	case errors.As(err, &refused):
-		writeGraphQL(w, r, http.StatusBadRequest, &graphql.Result{Errors: refused.Errors})
+		s.writeGraphQL(w, r, http.StatusBadRequest, &graphql.Result{Errors: refused.Errors})
 		return
 	case errors.As(err, &he):
 	case errors.Is(err, context.Canceled):
-		he = &httpError{http.StatusBadRequest, "the request was cancelled"}
+		he = &httpError{status: http.StatusBadRequest, message: "the request was cancelled"}
 	case errors.Is(err, context.DeadlineExceeded):
-		he = &httpError{http.StatusServiceUnavailable, fmt.Sprintf("the request took longer than %s", schema.RequestTimeout)}
+		he = &httpError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("the request took longer than %s", schema.RequestTimeout)}
 	default:
 		logger(r).Error("internal error", "err", err)
-		he = &httpError{http.StatusInternalServerError, "internal error"}
+		he = &httpError{status: http.StatusInternalServerError, message: "internal error"}
 	}
 	if he.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="attribution explorer", charset="UTF-8"`)
 	}
+	if he.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(he.retryAfter))
+	}
 	if strings.HasPrefix(r.URL.Path, "/graphql") {
-		writeGraphQL(w, r, he.status, &graphql.Result{Errors: []gqlerrors.FormattedError{{Message: he.message}}})
+		e := gqlerrors.FormattedError{Message: he.message}
+		if he.retryAfter > 0 {
+			e.Extensions = map[string]any{"code": schema.CodeBusy}
+		}
+		s.writeGraphQL(w, r, he.status, &graphql.Result{Errors: []gqlerrors.FormattedError{e}})
 		return
 	}
 	http.Error(w, he.message, he.status)
 }
 
 // writeGraphQL writes a GraphQL response; each error carries the request id,
-// so that a user's report can be found in the logs.
-func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, res *graphql.Result) error {
+// so that a user's report can be found in the logs. The JSON is encoded
+// once, into a buffer bounded by MaxAnswerBytes: an answer over it is
+// replaced by an error that says so (nothing of it is sent).
+func (s *server) writeGraphQL(w http.ResponseWriter, r *http.Request, status int, res *graphql.Result) error {
 	id := w.Header().Get("X-Request-Id")
 	for i := range res.Errors {
 		if res.Errors[i].Extensions == nil {
@@ -261,7 +284,20 @@ func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, res *graph
 		}
 		res.Errors[i].Extensions["requestId"] = id
 	}
-	return writeJSON(w, status, res)
+	body, err := encodeResult(res, s.cfg.MaxAnswerBytes)
+	if errors.Is(err, errAnswerTooLarge) {
+		logger(r).Warn("answer too large", "limit_bytes", s.cfg.MaxAnswerBytes)
+		tooLarge := gqlerrors.FormattedError{Message: fmt.Sprintf("the answer is larger than %d bytes: ask for fewer fields, "+
+			"smaller pages (first, limit) or a lower depth", s.cfg.MaxAnswerBytes), Extensions: map[string]any{"requestId": id}}
+		body, err = encodeResult(&graphql.Result{Errors: []gqlerrors.FormattedError{tooLarge}}, s.cfg.MaxAnswerBytes)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, err = w.Write(body)
+	return err
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
@@ -304,9 +340,15 @@ func (s *server) execute(w http.ResponseWriter, r *http.Request, req schema.Requ
 	if strings.TrimSpace(req.Query) == "" {
 		return errorf(http.StatusBadRequest, "the request has no query")
 	}
-	defer s.cfg.Metrics.InFlight()()
 	start, outcome, operation := time.Now(), "refused", req.OperationName
 	defer func() { s.cfg.Metrics.GraphQLRequest(operation, outcome, time.Since(start)) }()
+	leave, err := s.admission.enter(r.Context(), r)
+	if err != nil {
+		outcome = "busy"
+		return err
+	}
+	defer leave()
+	defer s.cfg.Metrics.InFlight()()
 	ctx := schema.WithLogger(r.Context(), logger(r))
 	p, err := s.cfg.Schema.Prepare(ctx, req)
 	if err != nil {
@@ -325,10 +367,19 @@ func (s *server) execute(w http.ResponseWriter, r *http.Request, req schema.Requ
 		}
 	}
 	res := s.cfg.Schema.Execute(ctx, p)
-	if outcome = "ok"; len(res.Errors) > 0 {
+	status := http.StatusOK
+	switch {
+	case schema.Busy(res):
+		// The store was overloaded: the client may retry, and a load
+		// balancer may send it elsewhere.
+		outcome, status = "busy", http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	case len(res.Errors) > 0:
 		outcome = "error"
+	default:
+		outcome = "ok"
 	}
-	return writeGraphQL(w, r, http.StatusOK, res)
+	return s.writeGraphQL(w, r, status, res)
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {

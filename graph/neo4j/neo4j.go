@@ -217,8 +217,8 @@ func (s *Store) mapError(err error) error {
 	if errors.As(err, &ne) {
 		switch {
 		case strings.Contains(ne.Code, "MemoryPoolOutOfMemoryError"):
-			return fmt.Errorf("%s ran out of memory for one transaction (%s): write less at once, "+
-				"or give Neo4j more (dbms.memory.transaction.total.max, server.memory.heap.max_size): %w", s.where, ne.Msg, err)
+			return &graph.Error{Kind: graph.ErrBusy, Message: fmt.Sprintf("%s ran out of memory for one transaction (%s): retry, write less at once, "+
+				"or give Neo4j more (dbms.memory.transaction.total.max, server.memory.heap.max_size)", s.where, ne.Msg), Err: err}
 		case strings.HasPrefix(ne.Code, "Neo.ClientError.Security.Unauthorized"),
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.AuthenticationRateLimit"),
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.CredentialsExpired"):
@@ -229,6 +229,10 @@ func (s *Store) mapError(err error) error {
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Database.DatabaseNotFound"),
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Security."):
 			return &graph.Error{Kind: graph.ErrUnavailable, Message: fmt.Sprintf("%s: %s", s.where, ne.Msg), Err: err}
+		case strings.HasPrefix(ne.Code, "Neo.TransientError."), strings.HasPrefix(ne.Code, "Neo.ClientError.Cluster.NotALeader"):
+			// Still failing after the driver's retries (MaxTransactionRetryTime):
+			// lock timeouts, deadlocks, a leader switch. The client may retry.
+			return &graph.Error{Kind: graph.ErrBusy, Message: fmt.Sprintf("%s is busy (%s): retry", s.where, ne.Code), Err: err}
 		}
 		return fmt.Errorf("neo4j: %w", err)
 	}

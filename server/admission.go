@@ -1,0 +1,142 @@
+package server
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
+)
+
+// Admission control: a server that takes every request it is sent shares
+// its CPU (and its Neo4j pool) among all of them, and under a burst every
+// answer comes late: 32 clients pushed p99 past the 15-s request timeout.
+// Instead, at most InFlight GraphQL requests run at once; up to Queued more
+// wait, each at most QueueWait, for a place; any other gets 503 with
+// Retry-After at once, which a client or load balancer can act on.
+
+// Defaults of Admission, sized to the machine: a GraphQL request is mostly
+// CPU (the executor and JSON, on either store), so a few per core keep the
+// cores busy while one waits on Neo4j, without sharing them so thinly that
+// every request is slow.
+func defaultAdmission() Admission {
+	n := 4 * runtime.GOMAXPROCS(0)
+	return Admission{InFlight: n, Queued: 2 * n, QueueWait: 500 * time.Millisecond}
+}
+
+// Admission bounds the GraphQL requests served at once. Zero fields take
+// their defaults (defaultAdmission).
+type Admission struct {
+	InFlight  int           // requests executed at once
+	Queued    int           // requests waiting for a place
+	QueueWait time.Duration // the longest a request waits before a 503
+	// PerClient, when above zero, limits each client (by IP address) to
+	// this many GraphQL requests a second, with bursts of Burst (default:
+	// twice PerClient, at least 1). Off by default: behind a proxy every
+	// client has the proxy's address.
+	PerClient float64
+	Burst     int
+}
+
+func (a Admission) withDefaults() Admission {
+	d := defaultAdmission()
+	if a.InFlight <= 0 {
+		a.InFlight = d.InFlight
+	}
+	if a.Queued < 0 {
+		a.Queued = 0
+	} else if a.Queued == 0 {
+		a.Queued = d.Queued
+	}
+	if a.QueueWait <= 0 {
+		a.QueueWait = d.QueueWait
+	}
+	if a.Burst <= 0 {
+		a.Burst = max(1, int(2*a.PerClient))
+	}
+	return a
+}
+
+// retryAfter is what a refused client is told to wait, in seconds.
+const retryAfter = 1
+
+// busyError is a request refused because the server is at its limit.
+func busyError(why string) error {
+	return &httpError{status: http.StatusServiceUnavailable, message: "the server is busy (" + why + "): retry in " +
+		strconv.Itoa(retryAfter) + " s", retryAfter: retryAfter}
+}
+
+type admission struct {
+	slots   chan struct{}
+	queue   chan struct{}
+	wait    time.Duration
+	clients *lru.Cache[string, *rate.Limiter] // nil: no per-client limit
+	limit   rate.Limit
+	burst   int
+	mu      sync.Mutex // makes a client's limiter's creation atomic
+}
+
+// maxClients is how many clients' rate limiters are kept (least recently
+// seen first out).
+const maxClients = 10_000
+
+func newAdmission(a Admission) *admission {
+	a = a.withDefaults()
+	ad := &admission{slots: make(chan struct{}, a.InFlight), queue: make(chan struct{}, a.Queued), wait: a.QueueWait}
+	if a.PerClient > 0 {
+		ad.clients, _ = lru.New[string, *rate.Limiter](maxClients)
+		ad.limit, ad.burst = rate.Limit(a.PerClient), a.Burst
+	}
+	return ad
+}
+
+// enter waits for a place: the returned func gives it back. It fails at once
+// with a 503 when the queue is full or the client is over its rate, after
+// QueueWait when no place came, or with ctx's error when the client left.
+func (a *admission) enter(ctx context.Context, r *http.Request) (func(), error) {
+	if a.clients != nil && !a.client(r).Allow() {
+		return nil, busyError("more requests from this client than its limit")
+	}
+	leave := func() { <-a.slots }
+	select {
+	case a.slots <- struct{}{}:
+		return leave, nil
+	default:
+	}
+	select {
+	case a.queue <- struct{}{}:
+		defer func() { <-a.queue }()
+	default:
+		return nil, busyError("too many requests at once")
+	}
+	t := time.NewTimer(a.wait)
+	defer t.Stop()
+	select {
+	case a.slots <- struct{}{}:
+		return leave, nil
+	case <-t.C:
+		return nil, busyError("too many requests at once")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (a *admission) client(r *http.Request) *rate.Limiter {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l, ok := a.clients.Get(host)
+	if !ok {
+		l = rate.NewLimiter(a.limit, a.burst)
+		a.clients.Add(host, l)
+	}
+	return l
+}
