@@ -20,7 +20,7 @@ import (
 type Config struct {
 	Addr        string       // serve: host:port to listen on
 	LoadIfEmpty bool         // serve: load the curated data first into an empty store
-	DataDir     string       // load, check: curated YAML on disk; "": the copy built into the binary
+	DataDir     string       // load, check, and serve and export on the embedded store: curated YAML on disk; "": the copy built into the binary
 	Data        []string     // serve, load: the public datasets served beside the curated data (ids)
 	Imports     []string     // serve -import, import: files to import
 	Format      string       // serve -import, import, export: the files' format, one of loaders.Formats
@@ -37,7 +37,8 @@ type Config struct {
 }
 
 // defaultDataDir is where the curated files live in a checkout: when it
-// exists, load and check read it, so that a person editing the data checks
+// exists in the working directory, load, check, and serve and export on the
+// embedded store read it, so that a person editing the data checks and sees
 // what they edit, not the copy in a binary built before.
 const defaultDataDir = "data/curated"
 
@@ -69,8 +70,12 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	case "serve":
 		fs.StringVar(&c.Addr, "addr", envOr(getenv, "ATTRIBUTION_ADDR", "127.0.0.1:8080"), "address to listen on (ATTRIBUTION_ADDR)")
 		fs.BoolVar(&c.LoadIfEmpty, "load-if-empty", false, "load the curated data first when the store holds no entity (docker-compose uses it)")
-	case "load", "check":
+	}
+	switch command {
+	case "serve", "export", "load", "check":
 		fs.StringVar(&c.DataDir, "dir", "", "the folder of curated YAML files (default: "+defaultDataDir+" when it exists, else the copy built into the binary)")
+	}
+	switch command {
 	case "import":
 		fs.BoolVar(&c.DryRun, "dry-run", false, "read, merge and report; write nothing")
 	case "export":
@@ -126,7 +131,7 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 			return c, err
 		}
 	}
-	if (command == "load" || command == "check") && c.DataDir == "" {
+	if c.DataDir == "" && command != "import" {
 		if st, err := os.Stat(defaultDataDir); err == nil && st.IsDir() {
 			c.DataDir = defaultDataDir
 		}
@@ -138,11 +143,11 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 }
 
 var commandHelp = map[string]string{
-	"serve":  "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data.",
+	"serve":  "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data (-dir; default: data/curated when the\nworking directory has it, else the copy built into the binary; the log says which).",
 	"load":   "Validates the curated data and, when NEO4J_URI is set, loads it into Neo4j (idempotent).",
 	"check":  "Validates the curated data, naming file:line of every problem.",
 	"import": "attribution import [-format stix|misp|table] [-mapping FILE] [-dry-run] FILE...\n\nImports files into Neo4j (NEO4J_URI), merging their entities with those already there\n(decisions in data/decisions.yaml, then same STIX id, same external id, or same name or\nalias within a kind), and prints a report. A broken file writes nothing; importing a\nfile twice changes nothing.",
-	"export": "attribution export [-format stix] [-around ID -depth N] [-data LIST] [-o FILE]\n\nWrites the graph (Neo4j when NEO4J_URI is set, else the curated data and the public\ndatasets -data names), or the neighbourhood of one entity, as a STIX 2.1 bundle.\nIndictments, events and stolen-IP categories travel in the extension of\ndocs/stix-extension.md.",
+	"export": "attribution export [-format stix] [-around ID -depth N] [-dir DIR] [-data LIST] [-o FILE]\n\nWrites the graph (Neo4j when NEO4J_URI is set, else the curated data (-dir) and the public\ndatasets -data names), or the neighbourhood of one entity, as a STIX 2.1 bundle.\nIndictments, events and stolen-IP categories travel in the extension of\ndocs/stix-extension.md.",
 }
 
 // datasets reads the -data list: "all", "none", or dataset ids.

@@ -1,7 +1,7 @@
 // Command attribution is the attribution explorer: one binary that serves the
 // GraphQL API and the web explorer, and loads the curated dataset.
 //
-//	attribution serve [-addr host:port] [-load-if-empty]   serve the explorer
+//	attribution serve [-addr host:port] [-dir DIR] [-load-if-empty]   serve the explorer
 //	attribution load [-dir DIR]           validate the curated data, load it into Neo4j (NEO4J_URI)
 //	attribution check [-dir DIR]          validate the curated data
 //	attribution import [-format F] FILE...  import files into Neo4j
@@ -48,18 +48,19 @@ func main() {
 const usage = `usage: attribution <command> [flags]
 
 commands:
-  serve [-addr host:port] [-data LIST] [-import FILE]... [-load-if-empty]
+  serve [-addr host:port] [-dir DIR] [-data LIST] [-import FILE]... [-load-if-empty]
                                              serve the explorer and the API
   load [-dir DIR] [-data LIST]               validate the curated data; load it and the public datasets into Neo4j (NEO4J_URI)
   check [-dir DIR]                           validate the curated data (file:line of every problem)
   import [-format stix|misp|table] [-mapping FILE] [-dry-run] FILE...
                                              import files into Neo4j, merged with what it holds
-  export [-format stix] [-around ID -depth N] [-o FILE]
+  export [-format stix] [-around ID -depth N] [-dir DIR] [-o FILE]
                                              write the graph, or a neighbourhood, as a STIX 2.1 bundle
   version                                    print the version
 
 "attribution <command> -h" tells more. The store is Neo4j when NEO4J_URI is set,
-else the embedded store loaded with the curated data`
+else the embedded store loaded with the curated data (-dir; default: data/curated
+when the working directory has it, else the copy built into the binary)`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -112,14 +113,21 @@ func versionString() string {
 }
 
 // openStore opens the configured store: Neo4j when NEO4J_URI is set, else
-// the embedded store loaded with the curated dataset built into the binary.
+// the embedded store loaded with the curated data (cfg.DataDir, data/curated
+// of the working directory when it exists, else the copy built into the
+// binary), saying in the log which.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (graph.Store, error) {
 	if cfg.Neo4j.URI != "" {
 		return openNeo4j(ctx, cfg.Neo4j, log)
 	}
-	b, err := loaders.Curated()
+	b, which, err := curatedBatch(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("the curated dataset is broken: %w", err)
+		return nil, fmt.Errorf("%s: %w", which, err)
+	}
+	if cfg.DataDir != "" {
+		log.Info("serving the curated data in "+which+", not the copy built into this binary (-dir chooses another folder)", "dir", which)
+	} else {
+		log.Info("serving " + which + " (there is no " + defaultDataDir + " here; -dir names a folder)")
 	}
 	if b, err = assemble(b, cfg, logWriter{log}); err != nil {
 		return nil, err
@@ -193,20 +201,21 @@ func loadCuratedIfEmpty(ctx context.Context, store graph.Store, cfg Config, log 
 	return store.Upsert(ctx, b)
 }
 
+// curatedBatch reads and validates the curated data: the files in
+// cfg.DataDir, or the copy built into the binary; which says which.
+func curatedBatch(cfg Config) (b graph.Batch, which string, err error) {
+	if cfg.DataDir != "" {
+		b, err = loaders.LoadYAML(os.DirFS(cfg.DataDir), ".", strings.TrimSuffix(cfg.DataDir, "/")+"/")
+		return b, cfg.DataDir, err
+	}
+	b, err = loaders.Curated()
+	return b, "the curated data built into this binary", err
+}
+
 // readCurated reads and validates the curated data: the files in
 // cfg.DataDir, or the copy built into the binary, saying which.
 func readCurated(cfg Config, stdout io.Writer) (graph.Batch, error) {
-	var (
-		b     graph.Batch
-		err   error
-		which = "the curated data built into this binary"
-	)
-	if cfg.DataDir != "" {
-		which = cfg.DataDir
-		b, err = loaders.LoadYAML(os.DirFS(cfg.DataDir), ".", strings.TrimSuffix(cfg.DataDir, "/")+"/")
-	} else {
-		b, err = loaders.Curated()
-	}
+	b, which, err := curatedBatch(cfg)
 	if err != nil {
 		return b, fmt.Errorf("%s: %w", which, err)
 	}
