@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 // parsed and validated once, here.
 type Config struct {
 	Addr        string       // serve: host:port to listen on
+	AddrFrom    string       // where Addr came from: "-addr", "ATTRIBUTION_ADDR" or the default, for messages
 	LoadIfEmpty bool         // serve: load the curated data first into an empty store
 	DataDir     string       // load, check, and serve and export on the embedded store: curated YAML on disk; "": the copy built into the binary
 	Data        []string     // serve, load: the public datasets served beside the curated data (ids)
@@ -125,9 +127,23 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	} else if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s takes no arguments, got %q (see attribution %s -h)", command, fs.Args(), command)
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case set["addr"]:
+		c.AddrFrom = "-addr"
+	case getenv("ATTRIBUTION_ADDR") != "":
+		c.AddrFrom = "ATTRIBUTION_ADDR"
+	default:
+		c.AddrFrom = "the default; set ATTRIBUTION_ADDR or -addr"
+	}
 	if command == "serve" || command == "load" || command == "export" {
+		from := "-data"
+		if !set["data"] {
+			from = "ATTRIBUTION_DATA"
+		}
 		var err error
-		if c.Data, err = datasets(data); err != nil {
+		if c.Data, err = datasets(data, from); err != nil {
 			return c, err
 		}
 	}
@@ -135,6 +151,9 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		if st, err := os.Stat(defaultDataDir); err == nil && st.IsDir() {
 			c.DataDir = defaultDataDir
 		}
+	}
+	if err := checkNeo4jURI(c.Neo4j.URI); err != nil {
+		return c, err
 	}
 	if c.Neo4j.URI != "" && c.Neo4j.User != "" && c.Neo4j.Password == "" {
 		return c, errors.New("NEO4J_USER is set but NEO4J_PASSWORD is empty")
@@ -150,8 +169,26 @@ var commandHelp = map[string]string{
 	"export": "attribution export [-format stix] [-around ID -depth N] [-dir DIR] [-data LIST] [-o FILE]\n\nWrites the graph (Neo4j when NEO4J_URI is set, else the curated data (-dir) and the public\ndatasets -data names), or the neighbourhood of one entity, as a STIX 2.1 bundle.\nIndictments, events and stolen-IP categories travel in the extension of\ndocs/stix-extension.md.",
 }
 
-// datasets reads the -data list: "all", "none", or dataset ids.
-func datasets(list string) ([]string, error) {
+// neo4jSchemes are the URI schemes the Neo4j driver accepts.
+var neo4jSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+// checkNeo4jURI refuses a NEO4J_URI the driver cannot use, naming the
+// variable and the form it wants ("localhost:7687" lacks the scheme).
+func checkNeo4jURI(uri string) error {
+	if uri == "" {
+		return nil
+	}
+	u, err := url.Parse(uri)
+	if err == nil && slices.Contains(neo4jSchemes, u.Scheme) && u.Host != "" && u.Hostname() != "" {
+		return nil
+	}
+	return fmt.Errorf("NEO4J_URI=%q: want scheme://host[:port], e.g. bolt://127.0.0.1:7687 or neo4j+s://db.example:7687 (schemes: %s)",
+		uri, strings.Join(neo4jSchemes, ", "))
+}
+
+// datasets reads the -data list: "all", "none", or dataset ids; from names
+// where the list came from (-data or ATTRIBUTION_DATA) for its errors.
+func datasets(list, from string) ([]string, error) {
 	all, err := loaders.PublicDatasets()
 	if err != nil {
 		return nil, err
@@ -169,8 +206,11 @@ func datasets(list string) ([]string, error) {
 	var out []string
 	for _, id := range strings.Split(list, ",") {
 		id = strings.TrimSpace(id)
+		if id == "all" || id == "none" {
+			return nil, fmt.Errorf("%s=%q: %q stands alone; want all, none, or dataset ids, comma-separated (%s)", from, list, id, strings.Join(ids, ", "))
+		}
 		if !slices.Contains(ids, id) {
-			return nil, fmt.Errorf("-data: no public dataset %q (have: all, none, %s)", id, strings.Join(ids, ", "))
+			return nil, fmt.Errorf("%s=%q: no public dataset %q; want all, none, or dataset ids, comma-separated (%s)", from, list, id, strings.Join(ids, ", "))
 		}
 		out = append(out, id)
 	}

@@ -140,7 +140,23 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (graph.Store, 
 	return s, nil
 }
 
+// listen listens on cfg.Addr, saying on failure which address and where it
+// came from (-addr or ATTRIBUTION_ADDR).
+func listen(cfg Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s (from %s): %w", cfg.Addr, cfg.AddrFrom, err)
+	}
+	return ln, nil
+}
+
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	// Listen first: a port in use is said at once, not after the data is read.
+	ln, err := listen(cfg)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -165,10 +181,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		Version: versionString(), Frontend: frontendHandler(),
 		WriteToken: cfg.WriteToken, ReadToken: cfg.ReadToken,
 		Metrics: m, MetricsHandler: m.Handler()})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
 	srv := server.HTTPServer(h)
 	fmt.Fprintf(stdout, "attribution explorer listening on http://%s/ (GraphiQL at http://%s/graphiql)\n", ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)

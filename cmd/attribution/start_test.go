@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +96,66 @@ func TestServeSaysWhichCuratedData(t *testing.T) {
 		"sources:\n  - {id: s1, title: A report, published: 2021-07-19}\nentities:\n  - {id: y, kind: PERSON, name: Y, sources: [s1]}\n  - {id: z, kind: PERSON, name: Z, sources: [s1]}\n")
 	if _, log, err = serveLog(t, env(nil), "-addr", "127.0.0.1:0", "-dir", other); err != nil || !strings.Contains(log, "entities=2 ") {
 		t.Fatalf("-dir %s: %v; log:\n%s", other, err, log)
+	}
+}
+
+// TestServeAddressInUse: a port in use is said before any data is read (the
+// curated data here is broken, and the error is still the address's), and
+// the error names the address and where it came from (#23).
+func TestServeAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	broken := t.TempDir()
+	writeFile(t, filepath.Join(broken, "a.yaml"), "entities: [\n")
+	for _, c := range []struct {
+		vars map[string]string
+		args []string
+		from string
+	}{
+		{nil, []string{"-addr", addr}, "(from -addr)"},
+		{map[string]string{"ATTRIBUTION_ADDR": addr}, nil, "(from ATTRIBUTION_ADDR)"},
+	} {
+		start := time.Now()
+		err := run(context.Background(), append([]string{"serve", "-dir", broken}, c.args...), env(c.vars), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "cannot listen on "+addr+" "+c.from) || !strings.Contains(err.Error(), "address already in use") {
+			t.Errorf("%v %v: %v", c.vars, c.args, err)
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Errorf("the error took %s", time.Since(start))
+		}
+	}
+}
+
+// TestConfigErrorsNameTheirSource: NEO4J_URI without a scheme, and
+// ATTRIBUTION_DATA or -data with none or all among other values (#23).
+func TestConfigErrorsNameTheirSource(t *testing.T) {
+	for _, c := range []struct {
+		vars        map[string]string
+		args        []string
+		want, avoid string
+	}{
+		{map[string]string{"NEO4J_URI": "localhost:7687"}, nil, `NEO4J_URI="localhost:7687": want scheme://host[:port], e.g. bolt://127.0.0.1:7687`, ""},
+		{map[string]string{"NEO4J_URI": "http://localhost:7474"}, nil, `NEO4J_URI="http://localhost:7474"`, ""},
+		{map[string]string{"NEO4J_URI": "bolt://"}, nil, `NEO4J_URI="bolt://"`, ""},
+		{map[string]string{"ATTRIBUTION_DATA": "none,all"}, nil, `ATTRIBUTION_DATA="none,all": "none" stands alone`, "-data"},
+		{map[string]string{"ATTRIBUTION_DATA": "eurepoc-1.1,all"}, nil, `ATTRIBUTION_DATA="eurepoc-1.1,all": "all" stands alone`, "-data"},
+		{map[string]string{"ATTRIBUTION_DATA": "nope"}, nil, `ATTRIBUTION_DATA="nope": no public dataset "nope"`, "-data"},
+		{map[string]string{"ATTRIBUTION_DATA": "all"}, []string{"-data", "none,eurepoc-1.1"}, `-data="none,eurepoc-1.1": "none" stands alone`, "ATTRIBUTION_DATA"},
+	} {
+		for _, cmd := range []string{"serve", "load", "export"} {
+			_, err := parseConfig(cmd, c.args, env(c.vars), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), c.want) || c.avoid != "" && strings.Contains(err.Error(), c.avoid) {
+				t.Errorf("%s %v %v: %v; want %q", cmd, c.vars, c.args, err, c.want)
+			}
+		}
+	}
+	for _, uri := range []string{"bolt://127.0.0.1:7687", "neo4j://db", "neo4j+s://db.example:7687", "bolt+ssc://[::1]:7687"} {
+		if _, err := parseConfig("serve", nil, env(map[string]string{"NEO4J_URI": uri}), io.Discard); err != nil {
+			t.Errorf("NEO4J_URI=%s: %v", uri, err)
+		}
 	}
 }
