@@ -150,6 +150,19 @@ func listen(cfg Config) (net.Listener, error) {
 	return ln, nil
 }
 
+// warnIfEmpty warns when the store holds no entity: a Neo4j whose load failed
+// or never ran serves an empty explorer, which says nothing of why.
+func warnIfEmpty(ctx context.Context, store graph.Store, log *slog.Logger) {
+	c, err := store.Counts(ctx)
+	if err != nil {
+		log.Warn("could not count the store's entities", "err", err)
+		return
+	}
+	if c.Entities == 0 {
+		log.Warn("the store holds no entity: the explorer and the API will find nothing; load the data with `attribution load` (NEO4J_URI set), or serve with -load-if-empty")
+	}
+}
+
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
 	// Listen first: a port in use is said at once, not after the data is read.
 	ln, err := listen(cfg)
@@ -167,6 +180,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 			return err
 		}
 	}
+	warnIfEmpty(ctx, store, log)
 	m := metrics.New()
 	store = m.Store(store)
 	datasets, err := knownDatasets(cfg)
@@ -177,12 +191,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	fe := frontendHandler()
 	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins,
-		Version: versionString(), Frontend: frontendHandler(),
+		Version: versionString(), Frontend: fe,
 		WriteToken: cfg.WriteToken, ReadToken: cfg.ReadToken,
 		Metrics: m, MetricsHandler: m.Handler()})
 	srv := server.HTTPServer(h)
-	fmt.Fprintf(stdout, "attribution explorer listening on http://%s/ (GraphiQL at http://%s/graphiql)\n", ln.Addr(), ln.Addr())
+	fmt.Fprintln(stdout, listeningLine(ln.Addr(), fe != nil))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -194,6 +209,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// listeningLine is serve's one line of standard output; GraphiQL is named
+// only when the web explorer, which builds it, is in the binary.
+func listeningLine(addr net.Addr, frontend bool) string {
+	if !frontend {
+		return fmt.Sprintf("attribution explorer listening on http://%s/ (API at http://%s/graphql; this binary has no web explorer or GraphiQL: make build needs npm)", addr, addr)
+	}
+	return fmt.Sprintf("attribution explorer listening on http://%s/ (GraphiQL at http://%s/graphiql)", addr, addr)
 }
 
 // loadCuratedIfEmpty loads data/ into a store that holds no entity yet.

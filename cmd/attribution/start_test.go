@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/attribution-explorer/attribution/graph/memory"
 )
 
 // syncBuffer is a log written by the server's goroutines and read by a test.
@@ -157,5 +160,66 @@ func TestConfigErrorsNameTheirSource(t *testing.T) {
 		if _, err := parseConfig("serve", nil, env(map[string]string{"NEO4J_URI": uri}), io.Discard); err != nil {
 			t.Errorf("NEO4J_URI=%s: %v", uri, err)
 		}
+	}
+}
+
+// TestServeWarnsOfAnEmptyStore: a store that holds no entity (a Neo4j whose
+// load failed) is served with a warning saying how to load it (#23).
+func TestServeWarnsOfAnEmptyStore(t *testing.T) {
+	var log strings.Builder
+	warnIfEmpty(context.Background(), memory.New(), slog.New(slog.NewTextHandler(&log, nil)))
+	if !strings.Contains(log.String(), "level=WARN") || !strings.Contains(log.String(), "holds no entity") ||
+		!strings.Contains(log.String(), "attribution load") || !strings.Contains(log.String(), "-load-if-empty") {
+		t.Errorf("logged %q", log.String())
+	}
+	empty := t.TempDir()
+	writeFile(t, filepath.Join(empty, "a.yaml"), "# nothing yet\n")
+	if _, log, err := serveLog(t, env(nil), "-addr", "127.0.0.1:0", "-dir", empty); err != nil || !strings.Contains(log, "holds no entity") {
+		t.Errorf("serving an empty store: %v; log:\n%s", err, log)
+	}
+	if _, log, err := serveLog(t, env(nil), "-addr", "127.0.0.1:0"); err != nil || strings.Contains(log, "holds no entity") {
+		t.Errorf("serving the curated data: %v; log:\n%s", err, log)
+	}
+}
+
+// TestListeningLine: GraphiQL is named only when the binary has the web
+// explorer, which builds it; without it /graphiql is a 404 (#23).
+func TestListeningLine(t *testing.T) {
+	addr := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+	if l := listeningLine(addr, true); !strings.Contains(l, "listening on http://127.0.0.1:8080/ (GraphiQL at http://127.0.0.1:8080/graphiql)") {
+		t.Errorf("with the explorer: %q", l)
+	}
+	if l := listeningLine(addr, false); strings.Contains(l, "GraphiQL at") || !strings.Contains(l, "listening on http://127.0.0.1:8080/ ") {
+		t.Errorf("without the explorer: %q", l)
+	}
+	out, _, err := serveLog(t, env(nil), "-addr", "127.0.0.1:0")
+	if err != nil || strings.Contains(out, "GraphiQL at") != (frontendHandler() != nil) {
+		t.Errorf("serve printed %q (explorer built in: %v), %v", out, frontendHandler() != nil, err)
+	}
+}
+
+// TestExportFileMode: export -o writes a file others can read (0644), as a
+// shell redirection would, not a private temporary file's 0600 (#23).
+func TestExportFileMode(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "out.json")
+	if err := run(context.Background(), []string{"export", "-data", "none", "-around", "ding-xiaoyang", "-o", file}, env(nil), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("export -o wrote mode %v, want -rw-r--r--", st.Mode().Perm())
+	}
+	// A file replaced keeps its mode.
+	if err := os.Chmod(file, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"export", "-data", "none", "-around", "ding-xiaoyang", "-o", file}, env(nil), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o640 {
+		t.Errorf("export -o over a 0640 file: %v, %v", st.Mode(), err)
 	}
 }
