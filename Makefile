@@ -1,7 +1,7 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build frontend test lint bench bench-api bench-frontend neo4j-up neo4j-down soak fuzz
+.PHONY: run build frontend test lint bench bench-api bench-frontend neo4j-up neo4j-down soak fuzz clean
 
 # Builds the web explorer and the binary, then serves on the embedded store
 # (or on Neo4j when NEO4J_URI is set). Without npm, serves the API alone.
@@ -30,6 +30,15 @@ neo4j-up:
 
 neo4j-down:
 	scripts/neo4j-down
+
+# Removes what the builds and tests leave: bin/, test-results/ (about 570 MB
+# after make test) and .neo4j/ (about 570 MB after make neo4j-up, the
+# development Neo4j's data), each only once the Neo4j running from it is
+# stopped. Nothing else: not frontend/node_modules, not neo4j-local/target.
+clean:
+	scripts/neo4j-test-down && rm -rf test-results
+	NEO4J_DIR=.neo4j scripts/neo4j-down && rm -rf .neo4j
+	rm -rf bin
 
 # The 5,000-node graph benchmark in headless Chromium; see docs/benchmarks.md.
 bench-frontend: build

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,15 @@ type yamlDataset struct {
 	batch     graph.Batch
 	positions map[string][]position // "source", "entity", "relation" -> by batch index
 	errs      Errors
+	unread    []unreadFile // files that are not YAML the loader can read: they define nothing
+}
+
+// unreadFile is a file that could not be read as YAML, with the ids it
+// seems to define (every "id:" written in it), so that references to them
+// from the other files are not reported as problems of their own.
+type unreadFile struct {
+	name string
+	ids  map[string]bool
 }
 
 // LoadYAML reads every .yaml file below dir in fsys, in name order, and
@@ -88,9 +98,19 @@ func LoadYAML(fsys fs.FS, dir, prefix string) (graph.Batch, error) {
 		}
 		d.file(path.Join(prefix, f), raw)
 	}
+	skipped := 0
 	for _, p := range d.batch.Validate(graph.NoneExisting{}) {
+		if d.consequence(p) {
+			skipped++
+			continue
+		}
 		pos := d.positions[p.Item][p.Index]
 		d.errs = append(d.errs, fmt.Sprintf("%s: %s", pos.at(p.Field), p.Message))
+	}
+	if skipped > 0 {
+		n := len(d.unread)
+		d.errs = append(d.errs, fmt.Sprintf("%s: %d references from other files to ids written in %s are not checked until %s",
+			d.unread[0].name, skipped, plural(n, "this file", "the files that cannot be read"), plural(n, "it can be read", "they can be read")))
 	}
 	if len(d.errs) > 0 {
 		return graph.Batch{}, d.errs
@@ -98,15 +118,125 @@ func LoadYAML(fsys fs.FS, dir, prefix string) (graph.Batch, error) {
 	return d.batch, nil
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 func (d *yamlDataset) errorf(file string, line int, format string, args ...any) {
 	d.errs = append(d.errs, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+}
+
+// idField is an "id:" field as a data file writes it, in a block or a flow
+// mapping (not "mitre_attack_id:").
+var idField = regexp.MustCompile(`(?:^|[\s{,])id:[ \t]*["']?([a-z0-9][a-z0-9._:-]*)`)
+
+// unreadable records a file that cannot be read: it defines nothing.
+func (d *yamlDataset) unreadable(name string, raw []byte) {
+	u := unreadFile{name: name, ids: map[string]bool{}}
+	for _, m := range idField.FindAllSubmatch(raw, -1) {
+		u.ids[string(m[1])] = true
+	}
+	d.unread = append(d.unread, u)
+}
+
+// consequence reports whether a problem of the batch is a reference to an
+// id that none of the files read defines and an unread file seems to: a
+// consequence of that file's problem, not one of its own.
+func (d *yamlDataset) consequence(p graph.Problem) bool {
+	if len(d.unread) == 0 {
+		return false
+	}
+	inUnread := func(id string) bool {
+		for _, u := range d.unread {
+			if u.ids[id] {
+				return true
+			}
+		}
+		return false
+	}
+	entities := map[string]bool{}
+	for _, e := range d.batch.Entities {
+		entities[e.ID] = true
+	}
+	missing := func(id string) bool { return !entities[id] && inUnread(id) }
+	var sources []string
+	switch p.Item {
+	case "relation":
+		r := d.batch.Relations[p.Index]
+		switch p.Field {
+		case "from":
+			return missing(r.From)
+		case "to":
+			return r.From != r.To && missing(r.To)
+		}
+		sources = r.Sources
+	case "entity":
+		sources = d.batch.Entities[p.Index].Sources
+	}
+	if p.Field != "sources" || len(sources) == 0 {
+		return false
+	}
+	// An item with sources has problems on them only for unknown ones: a
+	// consequence when every unknown one is written in an unread file.
+	known := map[string]bool{}
+	for _, s := range d.batch.Sources {
+		known[s.ID] = true
+	}
+	for _, id := range sources {
+		if !known[id] && !inUnread(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// syntaxError is a YAML error of a file as "file:line: message", at the line
+// where the parser found the problem. The parser's own message often names
+// another line, that of the enclosing block (and counted from 0): "line 2:
+// did not find expected '-' indicator" for a bad indent at line 15. So the
+// line given is the first at which the file's beginning fails the same way.
+func syntaxError(name string, raw []byte, err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	text := parserLine.ReplaceAllString(msg, "")
+	lines := bytes.SplitAfter(raw, []byte("\n"))
+	fails := func(n int) bool {
+		err := decodeAll(bytes.Join(lines[:n], nil))
+		return err != nil && err.Error() == "yaml: "+msg
+	}
+	// The smallest n whose first n lines fail as the file does (sort.Search
+	// finds it when failing, once it starts, goes on to the end of the file).
+	n := sort.Search(len(lines), func(i int) bool { return fails(i + 1) }) + 1
+	if n > len(lines) || !fails(n) {
+		return fmt.Sprintf("%s: %s", name, msg) // as the parser says it
+	}
+	return fmt.Sprintf("%s:%d: %s", name, n, text)
+}
+
+// parserLine is the "line N: " the parser puts before its message.
+var parserLine = regexp.MustCompile(`^line ([0-9]+): `)
+
+// decodeAll decodes every document of raw, returning the first error.
+func decodeAll(raw []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
 }
 
 func (d *yamlDataset) file(name string, raw []byte) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
-		d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
+		d.errs = append(d.errs, syntaxError(name, raw, err))
+		d.unreadable(name, raw)
 		return
 	}
 	// A second document would be silently dropped: refuse it, unless it is
@@ -118,13 +248,15 @@ func (d *yamlDataset) file(name string, raw []byte) {
 			break
 		}
 		if err != nil {
-			d.errs = append(d.errs, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")))
+			d.errs = append(d.errs, syntaxError(name, raw, err))
+			d.unreadable(name, raw)
 			return
 		}
 		if len(next.Content) == 0 || isEmptyDocument(next.Content[0]) {
 			continue
 		}
 		d.errorf(name, next.Content[0].Line, "a data file holds one YAML document; a second one starts here (remove the \"---\" line)")
+		d.unreadable(name, raw)
 		return
 	}
 	if len(doc.Content) == 0 {

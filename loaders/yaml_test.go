@@ -124,3 +124,63 @@ func TestValidDatasetFromFiles(t *testing.T) {
 		t.Fatalf("source date read as %v", b.Sources[0].Published)
 	}
 }
+
+// A YAML syntax error is reported at the line where it is, not at the line
+// of the block around it that the parser names ("line 2: did not find
+// expected '-' indicator" for a bad indent at line 6), and the references
+// from other files to the ids the broken file writes (2 entities, 1 source)
+// are not problems of their own; other problems of other files still are (#23).
+func TestSyntaxErrorLineAndNoFollowOnErrors(t *testing.T) {
+	actors := `# Threat actors.
+entities:
+  - id: apt40
+    kind: THREAT_ACTOR
+    name: APT40
+   sources: [s1, s-in-actors]
+  - {id: apt31, kind: THREAT_ACTOR, name: APT31, sources: [s1]}
+sources:
+  - id: s-in-actors
+    title: A report written beside the actors
+`
+	fsys := fstest.MapFS{
+		"0-sources.yaml":  {Data: []byte(goodSources)},
+		"0-entities.yaml": {Data: []byte(goodEntities)},
+		"actors.yaml":     {Data: []byte(actors)},
+		"people.yaml": {Data: []byte(`relations:
+  - {from: ding-xiaoyang, type: MEMBER_OF, to: apt40, sources: [s1]}
+  - {from: hssd, type: FRONT_FOR, to: apt31, sources: [s-in-actors]}
+  - {from: ding-xiaoyang, type: MEMBER_OF, to: ghost, sources: [s1]}
+  - {from: ding-xiaoyang, type: WORKS_FOR, to: hssd, sources: [nowhere]}
+`)},
+	}
+	_, err := loaders.LoadYAML(fsys, ".", "data/")
+	var problems loaders.Errors
+	if !errors.As(err, &problems) {
+		t.Fatalf("error %v, want the dataset's problems", err)
+	}
+	want := []string{
+		"data/actors.yaml:6: did not find expected '-' indicator",
+		"data/people.yaml:4: relation 'MEMBER_OF' to unknown entity 'ghost'",
+		`data/people.yaml:5: unknown source "nowhere"`,
+		"data/actors.yaml: 3 references from other files to ids written in this file are not checked until it can be read",
+	}
+	if strings.Join(problems, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(problems, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The line of a syntax error, for errors the parser words in several ways.
+func TestSyntaxErrorLines(t *testing.T) {
+	for _, c := range []struct{ body, want string }{
+		{"entities:\n  - id: a\n    kind: PERSON\n  name: A\n", "data/x.yaml:4: "},
+		{"entities:\n  - id: a\n    kind: PERSON\n name: A\n", "data/x.yaml:4: "},
+		{"entities:\n  - id: a\n    kind: PERSON\n      name: A\n", "data/x.yaml:4: mapping values are not allowed"},
+		{"entities:\n  - id: a\n    aliases: [b, c\n    kind: PERSON\n", "data/x.yaml:3: did not find expected ',' or ']'"}, // the unclosed list
+		{"entities: [\n", "data/x.yaml:"},
+	} {
+		_, err := loaders.LoadYAML(fstest.MapFS{"x.yaml": {Data: []byte(c.body)}}, ".", "data/")
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one starting %q", c.body, err, c.want)
+		}
+	}
+}

@@ -131,7 +131,10 @@ func New(cfg Config) http.Handler {
 		h = cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost},
-			AllowedHeaders: []string{"Content-Type", "Authorization"},
+			// Any request headers (the API reads Content-Type and Authorization):
+			// rs/cors accepts a named list only when the preflight lists it
+			// sorted and in lower case, and refused "content-type,authorization".
+			AllowedHeaders: []string{"*"},
 			MaxAge:         600,
 		}).Handler(h)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -19,8 +20,9 @@ import (
 // parsed and validated once, here.
 type Config struct {
 	Addr        string       // serve: host:port to listen on
+	AddrFrom    string       // where Addr came from: "-addr", "ATTRIBUTION_ADDR" or the default, for messages
 	LoadIfEmpty bool         // serve: load the curated data first into an empty store
-	DataDir     string       // load, check: curated YAML on disk; "": the copy built into the binary
+	DataDir     string       // load, check, and serve and export on the embedded store: curated YAML on disk; "": the copy built into the binary
 	Data        []string     // serve, load: the public datasets served beside the curated data (ids)
 	Imports     []string     // serve -import, import: files to import
 	Format      string       // serve -import, import, export: the files' format, one of loaders.Formats
@@ -37,7 +39,8 @@ type Config struct {
 }
 
 // defaultDataDir is where the curated files live in a checkout: when it
-// exists, load and check read it, so that a person editing the data checks
+// exists in the working directory, load, check, and serve and export on the
+// embedded store read it, so that a person editing the data checks and sees
 // what they edit, not the copy in a binary built before.
 const defaultDataDir = "data/curated"
 
@@ -69,8 +72,12 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	case "serve":
 		fs.StringVar(&c.Addr, "addr", envOr(getenv, "ATTRIBUTION_ADDR", "127.0.0.1:8080"), "address to listen on (ATTRIBUTION_ADDR)")
 		fs.BoolVar(&c.LoadIfEmpty, "load-if-empty", false, "load the curated data first when the store holds no entity (docker-compose uses it)")
-	case "load", "check":
+	}
+	switch command {
+	case "serve", "export", "load", "check":
 		fs.StringVar(&c.DataDir, "dir", "", "the folder of curated YAML files (default: "+defaultDataDir+" when it exists, else the copy built into the binary)")
+	}
+	switch command {
 	case "import":
 		fs.BoolVar(&c.DryRun, "dry-run", false, "read, merge and report; write nothing")
 	case "export":
@@ -120,16 +127,33 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	} else if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s takes no arguments, got %q (see attribution %s -h)", command, fs.Args(), command)
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case set["addr"]:
+		c.AddrFrom = "-addr"
+	case getenv("ATTRIBUTION_ADDR") != "":
+		c.AddrFrom = "ATTRIBUTION_ADDR"
+	default:
+		c.AddrFrom = "the default; set ATTRIBUTION_ADDR or -addr"
+	}
 	if command == "serve" || command == "load" || command == "export" {
+		from := "-data"
+		if !set["data"] {
+			from = "ATTRIBUTION_DATA"
+		}
 		var err error
-		if c.Data, err = datasets(data); err != nil {
+		if c.Data, err = datasets(data, from); err != nil {
 			return c, err
 		}
 	}
-	if (command == "load" || command == "check") && c.DataDir == "" {
+	if c.DataDir == "" && command != "import" {
 		if st, err := os.Stat(defaultDataDir); err == nil && st.IsDir() {
 			c.DataDir = defaultDataDir
 		}
+	}
+	if err := checkNeo4jURI(c.Neo4j.URI); err != nil {
+		return c, err
 	}
 	if c.Neo4j.URI != "" && c.Neo4j.User != "" && c.Neo4j.Password == "" {
 		return c, errors.New("NEO4J_USER is set but NEO4J_PASSWORD is empty")
@@ -138,15 +162,33 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 }
 
 var commandHelp = map[string]string{
-	"serve":  "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data.",
+	"serve":  "Serves the explorer and the GraphQL API, on Neo4j when NEO4J_URI is set, else on the\nembedded store loaded with the curated data (-dir; default: data/curated when the\nworking directory has it, else the copy built into the binary; the log says which).",
 	"load":   "Validates the curated data and, when NEO4J_URI is set, loads it into Neo4j (idempotent).",
 	"check":  "Validates the curated data, naming file:line of every problem.",
 	"import": "attribution import [-format stix|misp|table] [-mapping FILE] [-dry-run] FILE...\n\nImports files into Neo4j (NEO4J_URI), merging their entities with those already there\n(decisions in data/decisions.yaml, then same STIX id, same external id, or same name or\nalias within a kind), and prints a report. A broken file writes nothing; importing a\nfile twice changes nothing.",
-	"export": "attribution export [-format stix] [-around ID -depth N] [-data LIST] [-o FILE]\n\nWrites the graph (Neo4j when NEO4J_URI is set, else the curated data and the public\ndatasets -data names), or the neighbourhood of one entity, as a STIX 2.1 bundle.\nIndictments, events and stolen-IP categories travel in the extension of\ndocs/stix-extension.md.",
+	"export": "attribution export [-format stix] [-around ID -depth N] [-dir DIR] [-data LIST] [-o FILE]\n\nWrites the graph (Neo4j when NEO4J_URI is set, else the curated data (-dir) and the public\ndatasets -data names), or the neighbourhood of one entity, as a STIX 2.1 bundle.\nIndictments, events and stolen-IP categories travel in the extension of\ndocs/stix-extension.md.",
 }
 
-// datasets reads the -data list: "all", "none", or dataset ids.
-func datasets(list string) ([]string, error) {
+// neo4jSchemes are the URI schemes the Neo4j driver accepts.
+var neo4jSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+// checkNeo4jURI refuses a NEO4J_URI the driver cannot use, naming the
+// variable and the form it wants ("localhost:7687" lacks the scheme).
+func checkNeo4jURI(uri string) error {
+	if uri == "" {
+		return nil
+	}
+	u, err := url.Parse(uri)
+	if err == nil && slices.Contains(neo4jSchemes, u.Scheme) && u.Host != "" && u.Hostname() != "" {
+		return nil
+	}
+	return fmt.Errorf("NEO4J_URI=%q: want scheme://host[:port], e.g. bolt://127.0.0.1:7687 or neo4j+s://db.example:7687 (schemes: %s)",
+		uri, strings.Join(neo4jSchemes, ", "))
+}
+
+// datasets reads the -data list: "all", "none", or dataset ids; from names
+// where the list came from (-data or ATTRIBUTION_DATA) for its errors.
+func datasets(list, from string) ([]string, error) {
 	all, err := loaders.PublicDatasets()
 	if err != nil {
 		return nil, err
@@ -164,8 +206,11 @@ func datasets(list string) ([]string, error) {
 	var out []string
 	for _, id := range strings.Split(list, ",") {
 		id = strings.TrimSpace(id)
+		if id == "all" || id == "none" {
+			return nil, fmt.Errorf("%s=%q: %q stands alone; want all, none, or dataset ids, comma-separated (%s)", from, list, id, strings.Join(ids, ", "))
+		}
 		if !slices.Contains(ids, id) {
-			return nil, fmt.Errorf("-data: no public dataset %q (have: all, none, %s)", id, strings.Join(ids, ", "))
+			return nil, fmt.Errorf("%s=%q: no public dataset %q; want all, none, or dataset ids, comma-separated (%s)", from, list, id, strings.Join(ids, ", "))
 		}
 		out = append(out, id)
 	}

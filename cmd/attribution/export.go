@@ -43,6 +43,15 @@ func export(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer)
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	// CreateTemp makes the file private (0600); an export is for sharing:
+	// readable by all, as the shell would create it, or as the file it replaces.
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(cfg.Out); err == nil && st.Mode().IsRegular() {
+		mode = st.Mode().Perm()
+	}
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
+		return err
+	}
 	if err := os.Rename(tmp.Name(), cfg.Out); err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 // Command attribution is the attribution explorer: one binary that serves the
 // GraphQL API and the web explorer, and loads the curated dataset.
 //
-//	attribution serve [-addr host:port] [-load-if-empty]   serve the explorer
+//	attribution serve [-addr host:port] [-dir DIR] [-load-if-empty]   serve the explorer
 //	attribution load [-dir DIR]           validate the curated data, load it into Neo4j (NEO4J_URI)
 //	attribution check [-dir DIR]          validate the curated data
 //	attribution import [-format F] FILE...  import files into Neo4j
@@ -48,18 +48,19 @@ func main() {
 const usage = `usage: attribution <command> [flags]
 
 commands:
-  serve [-addr host:port] [-data LIST] [-import FILE]... [-load-if-empty]
+  serve [-addr host:port] [-dir DIR] [-data LIST] [-import FILE]... [-load-if-empty]
                                              serve the explorer and the API
   load [-dir DIR] [-data LIST]               validate the curated data; load it and the public datasets into Neo4j (NEO4J_URI)
   check [-dir DIR]                           validate the curated data (file:line of every problem)
   import [-format stix|misp|table] [-mapping FILE] [-dry-run] FILE...
                                              import files into Neo4j, merged with what it holds
-  export [-format stix] [-around ID -depth N] [-o FILE]
+  export [-format stix] [-around ID -depth N] [-dir DIR] [-o FILE]
                                              write the graph, or a neighbourhood, as a STIX 2.1 bundle
   version                                    print the version
 
 "attribution <command> -h" tells more. The store is Neo4j when NEO4J_URI is set,
-else the embedded store loaded with the curated data`
+else the embedded store loaded with the curated data (-dir; default: data/curated
+when the working directory has it, else the copy built into the binary)`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -112,14 +113,21 @@ func versionString() string {
 }
 
 // openStore opens the configured store: Neo4j when NEO4J_URI is set, else
-// the embedded store loaded with the curated dataset built into the binary.
+// the embedded store loaded with the curated data (cfg.DataDir, data/curated
+// of the working directory when it exists, else the copy built into the
+// binary), saying in the log which.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (graph.Store, error) {
 	if cfg.Neo4j.URI != "" {
 		return openNeo4j(ctx, cfg.Neo4j, log)
 	}
-	b, err := loaders.Curated()
+	b, which, err := curatedBatch(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("the curated dataset is broken: %w", err)
+		return nil, fmt.Errorf("%s: %w", which, err)
+	}
+	if cfg.DataDir != "" {
+		log.Info("serving the curated data in "+which+", not the copy built into this binary (-dir chooses another folder)", "dir", which)
+	} else {
+		log.Info("serving " + which + " (there is no " + defaultDataDir + " here; -dir names a folder)")
 	}
 	if b, err = assemble(b, cfg, logWriter{log}); err != nil {
 		return nil, err
@@ -132,7 +140,36 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (graph.Store, 
 	return s, nil
 }
 
+// listen listens on cfg.Addr, saying on failure which address and where it
+// came from (-addr or ATTRIBUTION_ADDR).
+func listen(cfg Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s (from %s): %w", cfg.Addr, cfg.AddrFrom, err)
+	}
+	return ln, nil
+}
+
+// warnIfEmpty warns when the store holds no entity: a Neo4j whose load failed
+// or never ran serves an empty explorer, which says nothing of why.
+func warnIfEmpty(ctx context.Context, store graph.Store, log *slog.Logger) {
+	c, err := store.Counts(ctx)
+	if err != nil {
+		log.Warn("could not count the store's entities", "err", err)
+		return
+	}
+	if c.Entities == 0 {
+		log.Warn("the store holds no entity: the explorer and the API will find nothing; load the data with `attribution load` (NEO4J_URI set), or serve with -load-if-empty")
+	}
+}
+
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	// Listen first: a port in use is said at once, not after the data is read.
+	ln, err := listen(cfg)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -143,6 +180,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 			return err
 		}
 	}
+	warnIfEmpty(ctx, store, log)
 	m := metrics.New()
 	store = m.Store(store)
 	datasets, err := knownDatasets(cfg)
@@ -153,16 +191,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	fe := frontendHandler()
 	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins,
-		Version: versionString(), Frontend: frontendHandler(),
+		Version: versionString(), Frontend: fe,
 		WriteToken: cfg.WriteToken, ReadToken: cfg.ReadToken,
 		Metrics: m, MetricsHandler: m.Handler()})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
 	srv := server.HTTPServer(h)
-	fmt.Fprintf(stdout, "attribution explorer listening on http://%s/ (GraphiQL at http://%s/graphiql)\n", ln.Addr(), ln.Addr())
+	fmt.Fprintln(stdout, listeningLine(ln.Addr(), fe != nil))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -174,6 +209,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// listeningLine is serve's one line of standard output; GraphiQL is named
+// only when the web explorer, which builds it, is in the binary.
+func listeningLine(addr net.Addr, frontend bool) string {
+	if !frontend {
+		return fmt.Sprintf("attribution explorer listening on http://%s/ (API at http://%s/graphql; this binary has no web explorer or GraphiQL: make build needs npm)", addr, addr)
+	}
+	return fmt.Sprintf("attribution explorer listening on http://%s/ (GraphiQL at http://%s/graphiql)", addr, addr)
 }
 
 // loadCuratedIfEmpty loads data/ into a store that holds no entity yet.
@@ -193,20 +237,21 @@ func loadCuratedIfEmpty(ctx context.Context, store graph.Store, cfg Config, log 
 	return store.Upsert(ctx, b)
 }
 
+// curatedBatch reads and validates the curated data: the files in
+// cfg.DataDir, or the copy built into the binary; which says which.
+func curatedBatch(cfg Config) (b graph.Batch, which string, err error) {
+	if cfg.DataDir != "" {
+		b, err = loaders.LoadYAML(os.DirFS(cfg.DataDir), ".", strings.TrimSuffix(cfg.DataDir, "/")+"/")
+		return b, cfg.DataDir, err
+	}
+	b, err = loaders.Curated()
+	return b, "the curated data built into this binary", err
+}
+
 // readCurated reads and validates the curated data: the files in
 // cfg.DataDir, or the copy built into the binary, saying which.
 func readCurated(cfg Config, stdout io.Writer) (graph.Batch, error) {
-	var (
-		b     graph.Batch
-		err   error
-		which = "the curated data built into this binary"
-	)
-	if cfg.DataDir != "" {
-		which = cfg.DataDir
-		b, err = loaders.LoadYAML(os.DirFS(cfg.DataDir), ".", strings.TrimSuffix(cfg.DataDir, "/")+"/")
-	} else {
-		b, err = loaders.Curated()
-	}
+	b, which, err := curatedBatch(cfg)
 	if err != nil {
 		return b, fmt.Errorf("%s: %w", which, err)
 	}

@@ -123,4 +123,22 @@ describe("CSV", () => {
     const csv = aggregateCSV({ total: 1, bucketCount: 1, buckets: [{ keys: [{ id: "x", name: "=cmd|' /C calc'!A0" }], count: 1 }] }, ["c"]);
     expect(csv.split("\n")[1]).toBe("x,'=cmd|' /C calc'!A0,1");
   });
+  it("guards every start of OWASP's CSV injection list, also after leading whitespace", () => {
+    const starts = ["=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20"];
+    const leads = ["", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\ufeff", " \n "];
+    for (const lead of leads) {
+      for (const c of starts) {
+        const cell = `${lead}${c}1+1`;
+        const out = csvField(cell);
+        const unquoted = out.startsWith("\"") ? out.slice(1, -1).replace(/""/g, "\"") : out;
+        expect(unquoted, JSON.stringify(cell)).toBe(`'${cell}`);
+      }
+    }
+    expect(csvField(" =1+1")).toBe("' =1+1");
+    expect(csvField("\n=1+1")).toBe("\"'\n=1+1\"");
+    expect(csvField("\uff1dSUM(A1)")).toBe("'\uff1dSUM(A1)");
+  });
+  it("leaves plain text, inner signs and leading spaces before text alone", () => {
+    for (const c of ["China", "APT-28", "a=b", " China", "e-mail@x", "1+1", "\u3000Lazarus"]) expect(csvField(c)).toBe(c);
+  });
 });

@@ -133,12 +133,20 @@ export function timelineView(items: TimelineItem[], formatDate: (d: string) => s
 }
 
 /**
- * csvField quotes a CSV cell. A cell that starts with = + - @ (or a tab or
- * carriage return) would be read as a formula by a spreadsheet: names come
- * from public sources, so it gets a leading quote and is shown as text.
+ * FORMULA_START matches the start of a cell a spreadsheet may read as a
+ * formula (OWASP's CSV injection list): = + - @, their fullwidth forms
+ * ＝ ＋ － ＠, or a tab, carriage return or line feed, each also after any
+ * leading whitespace (spaces, no-break and ideographic spaces, BOM).
+ */
+const FORMULA_START = /^[\s\u00a0\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\t\r\n]/;
+
+/**
+ * csvField quotes a CSV cell. A cell that a spreadsheet would read as a
+ * formula (see FORMULA_START) gets a leading quote and is shown as text:
+ * names come from public sources.
  */
 export function csvField(s: string): string {
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const safe = FORMULA_START.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
