@@ -30,6 +30,7 @@ type config struct {
 	outageFor       time.Duration
 	recoveryTimeout time.Duration
 	afterMin        time.Duration
+	maxShedBefore   float64
 }
 
 // parseFlags reads the flags; it exits 2 on a bad one.
@@ -39,7 +40,7 @@ func parseFlags() config {
 	flag.StringVar(&c.url, "url", "", "the server, http://127.0.0.1:PORT (loopback only)")
 	flag.DurationVar(&c.duration, "duration", 3*time.Minute, "how long to send the load (extended to see the recovery, see -after-min)")
 	flag.StringVar(&rate, "rate", "50/s", "arrival rate: requests per second, e.g. 50 or 50/s")
-	flag.IntVar(&c.workers, "workers", 50, "requests in flight at most; an arrival with every worker busy is not sent and counted as such")
+	flag.IntVar(&c.workers, "workers", 200, "requests in flight at most; an arrival with every worker busy is not sent and counted as such (more than the server admits, so that it is the server that sheds)")
 	flag.DurationVar(&c.timeout, "timeout", 20*time.Second, "client timeout of one request")
 	flag.IntVar(&c.hostileEvery, "hostile-every", 50, "every Nth request is a hostile one (0: none)")
 	flag.IntVar(&c.serverPID, "server-pid", 0, "pid of the server process: its RSS is sampled and its death detected (0: by /healthz only)")
@@ -51,6 +52,7 @@ func parseFlags() config {
 	flag.DurationVar(&c.outageFor, "outage-for", 15*time.Second, "how long Neo4j stays stopped")
 	flag.DurationVar(&c.recoveryTimeout, "recovery-timeout", 60*time.Second, "the server must answer a query within this of Neo4j answering again")
 	flag.DurationVar(&c.afterMin, "after-min", 10*time.Second, "traffic to send after recovery at least (extends the load if needed)")
+	flag.Float64Var(&c.maxShedBefore, "max-shed-before", 0.01, "fraction of the realistic requests before the outage the server may shed (HTTP 503 with Retry-After)")
 	flag.Parse()
 
 	r, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rate), "/s"), 64)
@@ -87,6 +89,8 @@ func (c *config) check() error {
 		return errors.New("-timeout must be positive")
 	case c.outageAt <= 0 || c.outageAt >= 1:
 		return errors.New("-outage-at: a fraction in (0, 1)")
+	case c.maxShedBefore < 0 || c.maxShedBefore > 1:
+		return errors.New("-max-shed-before: a fraction in [0, 1]")
 	}
 	if c.neo4jDir != "" {
 		// Never the developer's Neo4j (make neo4j-up: .neo4j/ on 7687).

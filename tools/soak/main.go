@@ -8,13 +8,24 @@
 //	go run ./tools/soak -url http://127.0.0.1:PORT -duration 3m -rate 50 \
 //	    -server-pid PID -neo4j-dir test-results/neo4j-soak -neo4j-port 7697
 //
-// The load mixes realistic queries (search, entity, neighborhood, paths,
-// timeline, pages of entities), each checked (HTTP 200, no "errors", the
-// expected content, the same data as before the load), with hostile ones
-// (fragment cycle, fragment bomb, 2,000 nested levels, a 60 KB query, a syntax
-// error, a 1 MB variable) that must be answered with HTTP 400. At most
-// -workers requests are in flight; an arrival due while all are busy is not
-// sent, and counted (reported, not a failure: the latencies tell why).
+// The load mixes realistic queries with hostile ones. The realistic ones
+// come in families taken in turn (search, entity, neighborhood, paths,
+// timeline, pages of entities): those of the curated data whose entities the
+// loaded data has, and, for each kind of the loaded data, its most connected
+// entity and one of median connections (detail, neighbours, a search of the
+// name), and the first pages of the list of each kind. Each answer is checked
+// (HTTP 200, no "errors", the expected content, the same data as before the
+// load). The hostile ones (fragment cycle, fragment bomb, 2,000 nested levels,
+// a 60 KB query, a syntax error, a 1 MB variable) must be answered with HTTP
+// 400. At most -workers requests are in flight; an arrival due while all are
+// busy is not sent, and counted.
+//
+// An answer HTTP 503 with a Retry-After header is "shed": the server was too
+// busy to take the request, or its store transiently unavailable, and said so
+// at once. Shed requests are reported apart; they are not failures, but more
+// than -max-shed-before of the realistic requests before the outage is (the
+// server does not carry the rate). A 503 saying the request took longer than
+// the server's timeout was not shed and is a failure.
 //
 // The outage: at -outage-at of the duration it runs scripts/neo4j-down with
 // NEO4J_DIR=-neo4j-dir, waits -outage-for, then runs scripts/neo4j-up with
@@ -28,11 +39,15 @@
 // traffic after it (at most -recovery-timeout after Neo4j answers).
 //
 // "Nothing lost": before and after the load, it reads stats and every entity
-// with its relations through GraphQL and hashes them; counts and hash must be
-// equal.
+// with its relations through GraphQL, 50 entities a page following the
+// cursors, and hashes them; every entity and relation stats counts must be
+// read, and counts and hash must be equal. The queries pick their ids from
+// the graph read before.
 //
-// It exits 1 when the server process died, a realistic request failed outside
-// the outage window, a hostile request got anything but 400, the graph changed,
+// It exits 1 when the server process died, a realistic request failed or was
+// not sent outside the outage window (a timeout, an internal error, a wrong
+// answer; shed is not failed), too many were shed before the outage, a
+// hostile request got anything but 400 (or a shed 503), the graph changed,
 // the outage did not go as planned, or the server did not answer a query
 // within -recovery-timeout of Neo4j answering again. The report goes to stdout
 // and, as JSON, to -out.
@@ -64,8 +79,8 @@ type soak struct {
 	client *http.Client
 	start  time.Time
 
-	realistic []*query
-	hostile   []*query
+	families [][]*query // the realistic queries, by family (takeBaseline)
+	hostile  []*query
 
 	mu        sync.Mutex
 	records   []record
@@ -98,7 +113,6 @@ func newSoak(c config) *soak {
 		cfg: c,
 		client: &http.Client{Transport: tr, Timeout: c.timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		realistic: realisticQueries(),
 		hostile:   hostileQueries(),
 		inflight:  map[int]*query{},
 		downStart: -1, downDone: -1, upStart: -1, upDone: -1, boltAt: -1, recovered: -1, died: -1,
@@ -128,18 +142,18 @@ func (s *soak) run() *report {
 			return s.finish(rep)
 		}
 	}
-	if err := s.takeBaseline(); err != nil {
-		rep.fail("before the load: %v", err)
-		return s.finish(rep)
-	}
-	before := s.snapshotPatiently()
+	before, g := s.snapshot()
 	rep.NothingLost.Before = before
 	if before.Error != "" {
 		rep.fail("before the load, reading the graph: %s", before.Error)
 		return s.finish(rep)
 	}
-	s.logf("before the load (answers and graph read in %.1fs): %d entities, %d relations, %d sources, sha256 %s; the clock restarts with the load",
-		s.since().Seconds(), before.Entities, before.Relations, before.Sources, before.SHA256[:16])
+	s.logf("graph read: %s", before)
+	if err := s.takeBaseline(g); err != nil {
+		rep.fail("before the load: %v", err)
+		return s.finish(rep)
+	}
+	s.logf("before the load (graph read and answers taken in %.1fs); the clock restarts with the load", s.since().Seconds())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -174,7 +188,7 @@ func (s *soak) run() *report {
 	if died {
 		rep.NothingLost.After.Error = "not read: the server process died"
 	} else {
-		rep.NothingLost.After = s.snapshotPatiently()
+		rep.NothingLost.After, _ = s.snapshot()
 		if s.cfg.serverPID > 0 {
 			rss, alive := readProc(s.cfg.serverPID)
 			if !alive {

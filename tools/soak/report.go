@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,6 +31,7 @@ type report struct {
 	NotSent   int `json:"notSent"`   // every worker busy
 	Answered  int `json:"answered"`  // got an HTTP response
 	Passed    int `json:"passed"`    // realistic: checked; hostile: 400
+	Shed      int `json:"shed"`      // HTTP 503 with Retry-After (shedAnswer)
 
 	Phases  map[string]*phaseReport   `json:"phases"`
 	Hostile map[string]*hostileReport `json:"hostile"`
@@ -51,8 +53,11 @@ type phaseReport struct {
 	ToSeconds   *float64       `json:"toSeconds,omitempty"`
 	Realistic   int            `json:"realistic"` // sent
 	Passed      int            `json:"passed"`
-	NotSent     int            `json:"notSent"` // due while every worker was busy (reported, not a failure)
-	Errors      map[string]int `json:"errors"`
+	Shed        int            `json:"shed"`    // answered at once HTTP 503 with Retry-After
+	NotSent     int            `json:"notSent"` // due while every worker was busy
+	Errors      map[string]int `json:"errors"`  // the failures, by reason
+	ShedBy      map[string]int `json:"shedBy"`  // the shed answers, by status and message
+	ShedMaxMs   float64        `json:"shedMaxMs"`
 	P50ms       float64        `json:"p50ms"` // of realistic requests that passed
 	P99ms       float64        `json:"p99ms"`
 	MaxMs       float64        `json:"maxMs"`
@@ -63,6 +68,7 @@ type phaseReport struct {
 type hostileReport struct {
 	Sent     int            `json:"sent"`
 	Got400   int            `json:"got400"`
+	Shed     int            `json:"shed"` // HTTP 503 with Retry-After: not refused, not run either
 	Failures map[string]int `json:"failures"`
 	MaxMs    float64        `json:"maxMs"`
 }
@@ -127,7 +133,7 @@ func (s *soak) finish(rep *report) *report {
 	if s.cfg.neo4jDir != "" && s.downStart >= 0 {
 		winStart = s.downStart
 		for _, r := range s.records {
-			if !r.q.hostile && !r.dropped && r.end > 0 && r.fail == "" && s.upStart >= 0 && r.end > s.upStart &&
+			if !r.q.hostile && !r.dropped && r.end > 0 && r.fail == "" && r.shed == "" && s.upStart >= 0 && r.end > s.upStart &&
 				(recovered < 0 || r.end < recovered) {
 				recovered = r.end
 			}
@@ -148,7 +154,7 @@ func (s *soak) finish(rep *report) *report {
 	lat := map[string][]time.Duration{}
 	latAll := map[string][]time.Duration{}
 	for _, name := range phases {
-		rep.Phases[name] = &phaseReport{Errors: map[string]int{}}
+		rep.Phases[name] = &phaseReport{Errors: map[string]int{}, ShedBy: map[string]int{}}
 	}
 	if winStart < inf {
 		rep.Phases[phaseBefore].ToSeconds = secs(winStart)
@@ -171,7 +177,9 @@ func (s *soak) finish(rep *report) *report {
 		if r.answered {
 			rep.Answered++
 		}
-		if r.fail == "" && !r.dropped {
+		if r.shed != "" {
+			rep.Shed++
+		} else if r.fail == "" && !r.dropped {
 			rep.Passed++
 		}
 		if r.q.hostile {
@@ -185,7 +193,9 @@ func (s *soak) finish(rep *report) *report {
 			}
 			h.Sent++
 			h.MaxMs = max(h.MaxMs, ms(r.end-r.start))
-			if r.fail == "" {
+			if r.shed != "" {
+				h.Shed++
+			} else if r.fail == "" {
 				h.Got400++
 			} else {
 				h.Failures[r.fail]++
@@ -199,7 +209,11 @@ func (s *soak) finish(rep *report) *report {
 			continue
 		}
 		p.Realistic++
-		if r.fail == "" {
+		if r.shed != "" {
+			p.Shed++
+			p.ShedBy[r.shed]++
+			p.ShedMaxMs = max(p.ShedMaxMs, ms(r.end-r.start))
+		} else if r.fail == "" {
 			p.Passed++
 			lat[ph] = append(lat[ph], r.end-r.start)
 		} else {
@@ -235,7 +249,7 @@ func (s *soak) finish(rep *report) *report {
 	rep.Server = serverReport{PID: s.cfg.serverPID, RSSStartKB: s.rssStart, RSSMaxKB: s.rssMax, RSSEndKB: s.rssEnd,
 		Died: s.died >= 0, DiedAt: secs(s.died), How: s.diedHow, HostileAtEnd: s.atDeath}
 	b, a := rep.NothingLost.Before, rep.NothingLost.After
-	rep.NothingLost.Equal = b.Error == "" && a.Error == "" && b.SHA256 != "" && b == a
+	rep.NothingLost.Equal = b.equal(a)
 
 	// The verdict.
 	if s.died >= 0 {
@@ -243,13 +257,22 @@ func (s *soak) finish(rep *report) *report {
 			orNone(strings.Join(s.atDeath, ", ")))
 	}
 	for _, ph := range []string{phaseBefore, phaseAfter} {
-		if n := rep.Phases[ph].Realistic - rep.Phases[ph].Passed; n > 0 {
-			rep.fail("%d realistic requests failed %s (outside the outage window)", n, phaseLabel[ph])
+		p := rep.Phases[ph]
+		if n := p.Realistic - p.Passed - p.Shed; n > 0 {
+			rep.fail("%d realistic requests failed %s (outside the outage window): %s", n, phaseLabel[ph], topReasons(p.Errors, 3))
 		}
+		if p.NotSent > 0 {
+			rep.fail("%d requests not sent %s: all %d workers were waiting for answers (the server neither answered nor shed them)",
+				p.NotSent, phaseLabel[ph], s.cfg.workers)
+		}
+	}
+	if p := rep.Phases[phaseBefore]; p.Shed > 0 && float64(p.Shed) > s.cfg.maxShedBefore*float64(p.Realistic) {
+		rep.fail("%d of %d realistic requests shed before the outage (over %.1f%%): the server does not carry %.0f requests/s",
+			p.Shed, p.Realistic, 100*s.cfg.maxShedBefore, s.cfg.rate)
 	}
 	var hostileFailed int
 	for _, h := range rep.Hostile {
-		hostileFailed += h.Sent - h.Got400
+		hostileFailed += h.Sent - h.Got400 - h.Shed
 	}
 	if hostileFailed > 0 {
 		rep.fail("%d hostile requests were not answered with HTTP 400", hostileFailed)
@@ -285,6 +308,20 @@ func (s *soak) finish(rep *report) *report {
 	return rep
 }
 
+// topReasons is the n most frequent reasons, with their counts.
+func topReasons(m map[string]int, n int) string {
+	keys := slices.SortedFunc(maps.Keys(m), func(a, b string) int { return cmp.Or(cmp.Compare(m[b], m[a]), cmp.Compare(a, b)) })
+	var out []string
+	for i, k := range keys {
+		if i == n {
+			out = append(out, fmt.Sprintf("%d more reasons", len(keys)-n))
+			break
+		}
+		out = append(out, fmt.Sprintf("%d %q", m[k], k))
+	}
+	return strings.Join(out, ", ")
+}
+
 func ms(d time.Duration) float64 { return math.Round(float64(d)/1e4) / 100 }
 
 func quantile(sorted []time.Duration, q float64) time.Duration {
@@ -306,8 +343,8 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "\n==== soak report: %s ====\n", r.URL)
 	fmt.Fprintf(w, "load: %.0f req/s for %.1fs (planned %.0fs), %d workers, every %dth request hostile\n",
 		r.Rate, r.LoadSeconds, r.PlannedSeconds, r.Workers, r.HostileEvery)
-	fmt.Fprintf(w, "requests: %d due, %d sent, %d not sent (workers busy), %d answered, %d passed\n",
-		r.Scheduled, r.Sent, r.NotSent, r.Answered, r.Passed)
+	fmt.Fprintf(w, "requests: %d due, %d sent, %d not sent (workers busy), %d answered, %d passed, %d shed (HTTP 503 with Retry-After)\n",
+		r.Scheduled, r.Sent, r.NotSent, r.Answered, r.Passed, r.Shed)
 
 	if o := r.Outage; o != nil {
 		fmt.Fprintf(w, "\noutage: Neo4j stop asked %s, stopped %s, start asked %s, Bolt handshake %s, neo4j-up returned %s, first query answered %s\n",
@@ -338,10 +375,16 @@ func (r *report) print(w io.Writer) {
 		if p.FromSeconds != nil || p.ToSeconds != nil {
 			window = fmt.Sprintf(" [%s .. %s]", fsecs(p.FromSeconds), fsecs(p.ToSeconds))
 		}
-		fmt.Fprintf(w, "  %-17s%s: %d sent, %d passed, p50 %.1fms, p99 %.1fms, max %.1fms (all: p50 %.1fms, p99 %.1fms)\n",
-			phaseLabel[n], window, p.Realistic, p.Passed, p.P50ms, p.P99ms, p.MaxMs, p.AllP50ms, p.AllP99ms)
+		fmt.Fprintf(w, "  %-17s%s: %d sent, %d passed, %d shed, %d failed; p50 %.1fms, p99 %.1fms, max %.1fms (all: p50 %.1fms, p99 %.1fms)\n",
+			phaseLabel[n], window, p.Realistic, p.Passed, p.Shed, p.Realistic-p.Passed-p.Shed, p.P50ms, p.P99ms, p.MaxMs, p.AllP50ms, p.AllP99ms)
 		for _, e := range slices.Sorted(maps.Keys(p.Errors)) {
-			fmt.Fprintf(w, "      %6d  %s\n", p.Errors[e], e)
+			fmt.Fprintf(w, "      %6d  failed: %s\n", p.Errors[e], e)
+		}
+		for _, e := range slices.Sorted(maps.Keys(p.ShedBy)) {
+			fmt.Fprintf(w, "      %6d  shed: %s\n", p.ShedBy[e], e)
+		}
+		if p.Shed > 0 {
+			fmt.Fprintf(w, "              (the slowest shed answer took %.1fms)\n", p.ShedMaxMs)
 		}
 		if p.NotSent > 0 {
 			fmt.Fprintf(w, "      %6d  not sent: every worker was busy (the server fell behind the arrival rate)\n", p.NotSent)
@@ -351,7 +394,7 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "\nhostile queries (each must get HTTP 400):\n")
 	for _, n := range slices.Sorted(maps.Keys(r.Hostile)) {
 		h := r.Hostile[n]
-		fmt.Fprintf(w, "  %-17s %d sent, %d got 400, slowest %.1fms\n", n, h.Sent, h.Got400, h.MaxMs)
+		fmt.Fprintf(w, "  %-17s %d sent, %d got 400, %d shed, slowest %.1fms\n", n, h.Sent, h.Got400, h.Shed, h.MaxMs)
 		for _, e := range slices.Sorted(maps.Keys(h.Failures)) {
 			fmt.Fprintf(w, "      %6d  %s\n", h.Failures[e], e)
 		}
