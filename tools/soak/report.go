@@ -58,7 +58,8 @@ type phaseReport struct {
 	Errors      map[string]int `json:"errors"`  // the failures, by reason
 	ShedBy      map[string]int `json:"shedBy"`  // the shed answers, by status and message
 	ShedMaxMs   float64        `json:"shedMaxMs"`
-	P50ms       float64        `json:"p50ms"` // of realistic requests that passed
+	FailedBy    map[string]int `json:"failedByFamily"` // the failures, by family of query
+	P50ms       float64        `json:"p50ms"`          // of realistic requests that passed
 	P99ms       float64        `json:"p99ms"`
 	MaxMs       float64        `json:"maxMs"`
 	AllP50ms    float64        `json:"allP50ms"` // of every realistic request answered or failed
@@ -154,7 +155,7 @@ func (s *soak) finish(rep *report) *report {
 	lat := map[string][]time.Duration{}
 	latAll := map[string][]time.Duration{}
 	for _, name := range phases {
-		rep.Phases[name] = &phaseReport{Errors: map[string]int{}, ShedBy: map[string]int{}}
+		rep.Phases[name] = &phaseReport{Errors: map[string]int{}, ShedBy: map[string]int{}, FailedBy: map[string]int{}}
 	}
 	if winStart < inf {
 		rep.Phases[phaseBefore].ToSeconds = secs(winStart)
@@ -218,6 +219,7 @@ func (s *soak) finish(rep *report) *report {
 			lat[ph] = append(lat[ph], r.end-r.start)
 		} else {
 			p.Errors[r.fail]++
+			p.FailedBy[r.q.family]++
 		}
 		latAll[ph] = append(latAll[ph], r.end-r.start)
 	}
@@ -379,6 +381,9 @@ func (r *report) print(w io.Writer) {
 			phaseLabel[n], window, p.Realistic, p.Passed, p.Shed, p.Realistic-p.Passed-p.Shed, p.P50ms, p.P99ms, p.MaxMs, p.AllP50ms, p.AllP99ms)
 		for _, e := range slices.Sorted(maps.Keys(p.Errors)) {
 			fmt.Fprintf(w, "      %6d  failed: %s\n", p.Errors[e], e)
+		}
+		if len(p.FailedBy) > 0 {
+			fmt.Fprintf(w, "              (failed by family: %s)\n", topReasons(p.FailedBy, len(p.FailedBy)))
 		}
 		for _, e := range slices.Sorted(maps.Keys(p.ShedBy)) {
 			fmt.Fprintf(w, "      %6d  shed: %s\n", p.ShedBy[e], e)
