@@ -9,33 +9,36 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/neo4j"
 	"github.com/attribution-explorer/attribution/loaders"
+	"github.com/attribution-explorer/attribution/server"
 )
 
 // Config is everything the binary reads from its flags and the environment,
 // parsed and validated once, here.
 type Config struct {
-	Addr        string       // serve: host:port to listen on
-	AddrFrom    string       // where Addr came from: "-addr", "ATTRIBUTION_ADDR" or the default, for messages
-	LoadIfEmpty bool         // serve: load the curated data first into an empty store
-	DataDir     string       // load, check, and serve and export on the embedded store: curated YAML on disk; "": the copy built into the binary
-	Data        []string     // serve, load: the public datasets served beside the curated data (ids)
-	Imports     []string     // serve -import, import: files to import
-	Format      string       // serve -import, import, export: the files' format, one of loaders.Formats
-	Mapping     string       // serve -import, import: the mapping file of a table
-	DryRun      bool         // import: read, merge and report; write nothing
-	Around      string       // export: the entity whose neighbourhood is exported; "": the whole graph
-	Depth       int          // export: the neighbourhood's depth
-	Out         string       // export: the file written; "" or "-": standard output
-	LogLevel    slog.Level   // LOG_LEVEL
-	CORSOrigins []string     // CORS_ORIGINS, comma-separated
-	Neo4j       neo4j.Config // NEO4J_*; URI "": the embedded store
-	WriteToken  string       // ATTRIBUTION_WRITE_TOKEN
-	ReadToken   string       // ATTRIBUTION_READ_TOKEN
+	Addr        string           // serve: host:port to listen on
+	AddrFrom    string           // where Addr came from: "-addr", "ATTRIBUTION_ADDR" or the default, for messages
+	LoadIfEmpty bool             // serve: load the curated data first into an empty store
+	DataDir     string           // load, check, and serve and export on the embedded store: curated YAML on disk; "": the copy built into the binary
+	Data        []string         // serve, load: the public datasets served beside the curated data (ids)
+	Imports     []string         // serve -import, import: files to import
+	Format      string           // serve -import, import, export: the files' format, one of loaders.Formats
+	Mapping     string           // serve -import, import: the mapping file of a table
+	DryRun      bool             // import: read, merge and report; write nothing
+	Around      string           // export: the entity whose neighbourhood is exported; "": the whole graph
+	Depth       int              // export: the neighbourhood's depth
+	Out         string           // export: the file written; "" or "-": standard output
+	LogLevel    slog.Level       // LOG_LEVEL
+	CORSOrigins []string         // CORS_ORIGINS, comma-separated
+	Neo4j       neo4j.Config     // NEO4J_*; URI "": the embedded store
+	WriteToken  string           // ATTRIBUTION_WRITE_TOKEN
+	ReadToken   string           // ATTRIBUTION_READ_TOKEN
+	Admission   server.Admission // ATTRIBUTION_MAX_IN_FLIGHT, ATTRIBUTION_MAX_QUEUED, ATTRIBUTION_RATE_LIMIT
 }
 
 // defaultDataDir is where the curated files live in a checkout: when it
@@ -57,6 +60,25 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(envOr(getenv, "LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", getenv("LOG_LEVEL"))
+	}
+	for _, v := range []struct {
+		name string
+		into *int
+	}{{"ATTRIBUTION_MAX_IN_FLIGHT", &c.Admission.InFlight}, {"ATTRIBUTION_MAX_QUEUED", &c.Admission.Queued}} {
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > 10_000 {
+				return c, fmt.Errorf("%s=%q: want a whole number from 1 to 10000", v.name, s)
+			}
+			*v.into = n
+		}
+	}
+	if s := getenv("ATTRIBUTION_RATE_LIMIT"); s != "" {
+		r, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(r > 0 && r <= 1e6) {
+			return c, fmt.Errorf("ATTRIBUTION_RATE_LIMIT=%q: want requests a second per client, above 0 (e.g. 5 or 0.5)", s)
+		}
+		c.Admission.PerClient = r
 	}
 	for _, o := range strings.Split(getenv("CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -194,7 +194,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	fe := frontendHandler()
 	h := server.New(server.Config{Schema: sc, Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins,
 		Version: versionString(), Frontend: fe,
-		WriteToken: cfg.WriteToken, ReadToken: cfg.ReadToken,
+		WriteToken: cfg.WriteToken, ReadToken: cfg.ReadToken, Admission: cfg.Admission,
 		Metrics: m, MetricsHandler: m.Handler()})
 	srv := server.HTTPServer(h)
 	fmt.Fprintln(stdout, listeningLine(ln.Addr(), fe != nil))

@@ -148,6 +148,9 @@ func TestConfigErrorsNameTheirSource(t *testing.T) {
 		{map[string]string{"ATTRIBUTION_DATA": "eurepoc-1.1,all"}, nil, `ATTRIBUTION_DATA="eurepoc-1.1,all": "all" stands alone`, "-data"},
 		{map[string]string{"ATTRIBUTION_DATA": "nope"}, nil, `ATTRIBUTION_DATA="nope": no public dataset "nope"`, "-data"},
 		{map[string]string{"ATTRIBUTION_DATA": "all"}, []string{"-data", "none,eurepoc-1.1"}, `-data="none,eurepoc-1.1": "none" stands alone`, "ATTRIBUTION_DATA"},
+		{map[string]string{"ATTRIBUTION_MAX_IN_FLIGHT": "0"}, nil, `ATTRIBUTION_MAX_IN_FLIGHT="0": want a whole number from 1 to 10000`, ""},
+		{map[string]string{"ATTRIBUTION_MAX_QUEUED": "many"}, nil, `ATTRIBUTION_MAX_QUEUED="many"`, ""},
+		{map[string]string{"ATTRIBUTION_RATE_LIMIT": "-1"}, nil, `ATTRIBUTION_RATE_LIMIT="-1": want requests a second per client`, ""},
 	} {
 		for _, cmd := range []string{"serve", "load", "export"} {
 			_, err := parseConfig(cmd, c.args, env(c.vars), io.Discard)
@@ -155,6 +158,10 @@ func TestConfigErrorsNameTheirSource(t *testing.T) {
 				t.Errorf("%s %v %v: %v; want %q", cmd, c.vars, c.args, err, c.want)
 			}
 		}
+	}
+	c, err := parseConfig("serve", nil, env(map[string]string{"ATTRIBUTION_MAX_IN_FLIGHT": "3", "ATTRIBUTION_MAX_QUEUED": "7", "ATTRIBUTION_RATE_LIMIT": "0.5"}), io.Discard)
+	if err != nil || c.Admission.InFlight != 3 || c.Admission.Queued != 7 || c.Admission.PerClient != 0.5 {
+		t.Errorf("admission: %+v %v", c.Admission, err)
 	}
 	for _, uri := range []string{"bolt://127.0.0.1:7687", "neo4j://db", "neo4j+s://db.example:7687", "bolt+ssc://[::1]:7687"} {
 		if _, err := parseConfig("serve", nil, env(map[string]string{"NEO4J_URI": uri}), io.Discard); err != nil {
