@@ -40,7 +40,7 @@ func (NoneExisting) HasSource(string) bool  { return false }
 // ValidID reports whether s can be an id: lower-case letters, digits and . _ : -,
 // starting with a letter or digit, at most 200 characters.
 func ValidID(s string) bool {
-	if s == "" || len(s) > 200 {
+	if s == "" || len(s) > maxIDBytes {
 		return false
 	}
 	for i, r := range s {
@@ -54,9 +54,97 @@ func ValidID(s string) bool {
 	return true
 }
 
+// Limits of the size of what a batch holds, so that no dataset or writer can
+// store values that make every answer that reads them huge (a 1-MB name, 32
+// aliases of it, made a 96-MB answer). The public data is well inside them:
+// its longest name has 301 characters, alias 50, description 4,692 bytes,
+// title 614 characters, URL 626 bytes; at most 40 aliases and 201 sources.
+const (
+	MaxNameChars        = 500    // name of an entity, in characters
+	MaxAliasChars       = 200    // one alias
+	MaxAliases          = 200    // aliases of one entity
+	MaxDescriptionBytes = 20_000 // description of an entity or relation, an alternative's value
+	MaxAttributes       = 50     // attributes of one entity
+	MaxAttributeBytes   = 2_000  // one attribute's value (keys: 64)
+	MaxItemSources      = 1_000  // sources cited by one entity, relation or alternative
+	MaxTitleChars       = 1_000  // title of a source
+	MaxShortChars       = 300    // a source's publisher, a relation's role
+	MaxURLBytes         = 2_000  // a source's URL
+)
+
+// SizeProblems returns the problems of sizes alone: each value over one of
+// the limits above, naming the item, its id and the field. It costs a pass
+// over the batch and nothing else, so readers call it before merging.
+func (b *Batch) SizeProblems() []Problem {
+	var ps []Problem
+	over := func(item string, i int, id, field string, n, limit int, unit string) {
+		if n > limit {
+			ps = append(ps, Problem{item, i, field, fmt.Sprintf("%q: %d %s long; the limit is %d", shortID(id), n, unit, limit)})
+		}
+	}
+	count := func(item string, i int, id, field string, n, limit int) {
+		if n > limit {
+			ps = append(ps, Problem{item, i, field, fmt.Sprintf("%q: %d of them; the limit is %d", shortID(id), n, limit)})
+		}
+	}
+	chars := utf8.RuneCountInString
+	for i, s := range b.Sources {
+		over("source", i, s.ID, "id", len(s.ID), maxIDBytes, "bytes")
+		over("source", i, s.ID, "title", chars(s.Title), MaxTitleChars, "characters")
+		over("source", i, s.ID, "publisher", chars(s.Publisher), MaxShortChars, "characters")
+		over("source", i, s.ID, "url", len(s.URL), MaxURLBytes, "bytes")
+	}
+	for i, e := range b.Entities {
+		over("entity", i, e.ID, "id", len(e.ID), maxIDBytes, "bytes")
+		over("entity", i, e.ID, "name", chars(e.Name), MaxNameChars, "characters")
+		count("entity", i, e.ID, "aliases", len(e.Aliases), MaxAliases)
+		for _, a := range e.Aliases {
+			over("entity", i, e.ID, "aliases", chars(a), MaxAliasChars, "characters")
+		}
+		over("entity", i, e.ID, "description", len(e.Description), MaxDescriptionBytes, "bytes")
+		count("entity", i, e.ID, "attributes", len(e.Attributes), MaxAttributes)
+		for _, a := range e.Attributes {
+			over("entity", i, e.ID, "attributes", len(a.Key), 64, "bytes")
+			over("entity", i, e.ID, "attributes."+shortID(a.Key), len(a.Value), MaxAttributeBytes, "bytes")
+		}
+		count("entity", i, e.ID, "sources", len(e.Sources), MaxItemSources)
+		count("entity", i, e.ID, "alternatives", len(e.Alternatives), MaxAliases)
+		for _, a := range e.Alternatives {
+			over("entity", i, e.ID, "alternatives", len(a.Value), MaxDescriptionBytes, "bytes")
+			count("entity", i, e.ID, "alternatives.sources", len(a.Sources), MaxItemSources)
+		}
+	}
+	for i, r := range b.Relations {
+		over("relation", i, r.ID, "id", len(r.ID), maxIDBytes, "bytes")
+		over("relation", i, r.ID, "role", chars(r.Role), MaxShortChars, "characters")
+		over("relation", i, r.ID, "description", len(r.Description), MaxDescriptionBytes, "bytes")
+		count("relation", i, r.ID, "sources", len(r.Sources), MaxItemSources)
+	}
+	return ps
+}
+
+// maxIDBytes is the longest id ValidID takes.
+const maxIDBytes = 200
+
+// shortID cuts a value for a message.
+func shortID(s string) string {
+	if len(s) > 60 {
+		for i := 60; i > 0; i-- {
+			if utf8.RuneStart(s[i]) {
+				return escape(s[:i]) + "…"
+			}
+		}
+	}
+	return escape(s)
+}
+
 // Validate returns every problem of the batch, in batch order; references may
-// point into the batch or at what ex holds.
+// point into the batch or at what ex holds. Sizes are checked first, and a
+// batch with values over the limits is not looked at further.
 func (b *Batch) Validate(ex Existing) []Problem {
+	if ps := b.SizeProblems(); len(ps) > 0 {
+		return ps
+	}
 	var ps []Problem
 	add := func(item string, i int, field, format string, args ...any) {
 		ps = append(ps, Problem{item, i, field, fmt.Sprintf(format, args...)})
@@ -184,15 +272,27 @@ func (b *Batch) Validate(ex Existing) []Problem {
 }
 
 // Check is Validate for callers that want one error: nil, or an ErrInvalid
-// error listing the problems.
+// error listing the problems (the first MaxProblems of them).
 func (b *Batch) Check(ex Existing) error {
-	ps := b.Validate(ex)
+	return ProblemsError(b.Validate(ex))
+}
+
+// MaxProblems is how many problems an error lists; it counts the others.
+const MaxProblems = 20
+
+// ProblemsError is nil for no problems, else an ErrInvalid error listing the
+// first MaxProblems and counting the rest.
+func ProblemsError(ps []Problem) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	msgs := make([]string, len(ps))
+	msgs := make([]string, 0, MaxProblems+1)
 	for i, p := range ps {
-		msgs[i] = p.Error()
+		if i == MaxProblems {
+			msgs = append(msgs, fmt.Sprintf("and %d more problems", len(ps)-MaxProblems))
+			break
+		}
+		msgs = append(msgs, p.Error())
 	}
 	return &Error{Kind: ErrInvalid, Message: strings.Join(msgs, "; ")}
 }

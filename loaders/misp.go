@@ -158,8 +158,11 @@ type mispWhere struct {
 
 func (w mispWhere) String() string {
 	s := fmt.Sprintf("value #%d", w.index)
-	if w.value != "" {
-		s += fmt.Sprintf(" %q", w.value)
+	if v := w.value; v != "" {
+		if r := []rune(v); len(r) > 60 {
+			v = string(r[:60]) + "…"
+		}
+		s += fmt.Sprintf(" %q", v)
 	}
 	if w.uuid != "" {
 		return s + fmt.Sprintf(" (uuid %s, at byte %d)", w.uuid, w.offset)

@@ -44,6 +44,17 @@ type Report interface{ String() string }
 // the result will be merged into: the MISP galaxy joins its `related`
 // UUIDs against it.
 func Read(r io.Reader, in Input, base []graph.Entity) (graph.Batch, Report, error) {
+	b, rep, err := read(r, in, base)
+	if err == nil {
+		// Sizes before merging: no value over graph's limits goes further.
+		if err = graph.ProblemsError(b.SizeProblems()); err != nil {
+			return graph.Batch{}, rep, err
+		}
+	}
+	return b, rep, err
+}
+
+func read(r io.Reader, in Input, base []graph.Entity) (graph.Batch, Report, error) {
 	switch in.Format {
 	case "stix":
 		b, rep, err := ReadSTIX(r, STIXOptions{DatasetOptions: in.Dataset})

@@ -319,11 +319,12 @@ func TestSTIXExportMappingIsInverse(t *testing.T) {
 }
 
 // hostileBatch has values made to break an export: quotes, backslashes,
-// new lines, control characters, right-to-left overrides, markup, 10,000
-// character names, blanks around values, URLs that are not plain URIs.
+// new lines, control characters, right-to-left overrides, markup, names and
+// aliases as long as graph's limits allow, blanks around values, URLs that
+// are not plain URIs.
 func hostileBatch() graph.Batch {
 	b := mappingBatch()
-	long := strings.Repeat("Ж\"\\\n\u202e<&>", 1250) // 10,000 characters
+	long := strings.Repeat("Ж\"\\\n\u202e<&>", graph.MaxAliasChars/8) // 200 characters: the longest alias
 	nasty := "  \"quoted\" 'single' \\back\\slash\nnew line\r\n\ttab \u202eRTL override\u202c \u2028\u2029 <script>alert(1)</script> &amp; \x00 \x1f \U0001F600  "
 	conf0 := 0
 	b.Sources = append(b.Sources,

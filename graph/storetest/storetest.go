@@ -44,6 +44,7 @@ var Cases = []Case{
 	{"Limits", testLimits},
 	{"InvalidInputs", testInvalidInputs},
 	{"Upsert", testUpsert},
+	{"UpsertSizes", testUpsertSizes},
 	{"LoadCuratedTwice", testLoadCuratedTwice},
 }
 
@@ -491,4 +492,46 @@ func testUpsert(t *testing.T, s graph.Store) {
 	same(t, "search sees the update", hitIDs(must(s.Search(ctx, graph.SearchQuery{Text: "norge", Limit: 5}))(t)), []string{"country-n"})
 	g := neighborhood(t, s, []string{"country-n", "actor-b"}, 1, 10, graph.Filter{KnownAt: graph.MustDate("2021-04")})
 	same(t, "known-from follows the new sources", relationIDs(g.Relations), []string{"r03"})
+}
+
+// testUpsertSizes: values over graph's size limits are refused whole, each
+// problem naming the item, its id and the field (issue #23: a 1-MB name
+// made a 96-MB answer).
+func testUpsertSizes(t *testing.T, s graph.Store) {
+	before := must(s.Counts(ctx))(t)
+	huge := strings.Repeat("x", 1<<20)
+	many := make([]string, graph.MaxAliases+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("alias %d", i)
+	}
+	for _, c := range []struct {
+		batch graph.Batch
+		want  string
+	}{
+		{graph.Batch{Entities: []graph.Entity{{ID: "big", Kind: graph.Person, Name: huge, Sources: []string{"s-mid"}}}},
+			`entity #1: name: "big": 1048576 characters long; the limit is 500`},
+		{graph.Batch{Entities: []graph.Entity{{ID: "big", Kind: graph.Person, Name: "Big", Aliases: []string{"ok", huge[:201]}, Sources: []string{"s-mid"}}}},
+			`entity #1: aliases: "big": 201 characters long; the limit is 200`},
+		{graph.Batch{Entities: []graph.Entity{{ID: "big", Kind: graph.Person, Name: "Big", Aliases: many, Sources: []string{"s-mid"}}}},
+			`entity #1: aliases: "big": 201 of them; the limit is 200`},
+		{graph.Batch{Entities: []graph.Entity{{ID: "big", Kind: graph.Person, Name: "Big", Description: huge, Sources: []string{"s-mid"}}}},
+			`entity #1: description: "big": 1048576 bytes long; the limit is 20000`},
+		{graph.Batch{Relations: []graph.Relation{{ID: "big-rel", Type: "TARGETED", From: "actor-b", To: "country-n", Description: huge, Sources: []string{"s-mid"}}}},
+			`relation #1: description: "big-rel": 1048576 bytes long`},
+		{graph.Batch{Sources: []graph.Source{{ID: "big-src", Title: huge}}}, `source #1: title: "big-src": 1048576 characters long`},
+	} {
+		err := s.Upsert(ctx, c.batch)
+		wantInvalid(t, c.want, err)
+		if err != nil && (!strings.Contains(err.Error(), c.want) || len(err.Error()) > 2000) {
+			t.Errorf("got %.300s; want %q", err, c.want)
+		}
+	}
+	same(t, "nothing written", must(s.Counts(ctx))(t), before)
+	// At the limits, accepted.
+	ok := graph.Batch{Entities: []graph.Entity{{ID: "at-limits", Kind: graph.Person, Name: strings.Repeat("é", graph.MaxNameChars),
+		Aliases: many[:graph.MaxAliases], Description: huge[:graph.MaxDescriptionBytes], Sources: []string{"s-mid"}}}}
+	if err := s.Upsert(ctx, ok); err != nil {
+		t.Fatal(err)
+	}
+	same(t, "at the limits", must(s.Counts(ctx))(t).Entities, before.Entities+1)
 }
