@@ -4,7 +4,8 @@ import "context"
 
 // Progress hears how far a bulk write has got: step names what is being
 // done ("sources", "entities", "relations", "commit" ...), done and total
-// count the rows of the whole write (total does not change during it).
+// count the rows of the whole write (total does not change during it);
+// done reaches total once the write is committed, not before.
 type Progress func(step string, done, total int)
 
 type bulkKey struct{}
