@@ -198,7 +198,8 @@ const graphMaxRelations = 1000
 // when it did not: an answer, or any other failure, which the load will
 // report.
 //
-// A 503 that came at once is the server's admission control: asked again. One
+// A 503 that came at once is the server's admission control, and "store
+// unavailable" the Neo4j store failing fast for a while: asked again. One
 // that came after a second of work is the store giving up on this query
 // (Neo4j's transaction memory exhausted by it: "the store is busy"); twice in
 // a row, it counts as a refusal too, and a smaller one is tried.
@@ -210,6 +211,12 @@ func (s *soak) tryHeavy(q *query) (refused string, err error) {
 		a := s.postLight(context.Background(), q.body)
 		took := time.Since(t)
 		msg := errorMessage(a)
+		if msg == "store unavailable" && time.Now().Before(deadline) {
+			// Neo4j's store fails reads at once for a while after one of
+			// them could not reach it (a timeout under load included).
+			time.Sleep(time.Second)
+			continue
+		}
 		if shedAnswer(a) != "" {
 			if took > time.Second {
 				if slow++; slow == 2 {
