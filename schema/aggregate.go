@@ -67,7 +67,10 @@ func aggregateFields(t *types, store graph.Store) graphql.Fields {
 		"from": {Type: partialDate, Description: "Keep the items whose own date overlaps [from, to]; with a window, undated items are left out."},
 		"to":   {Type: partialDate},
 		"knownAt": {Type: partialDate, Description: "Count what was known by this date: the items, and the relations every dimension " +
-			"reads, with a source certainly public by then."},
+			"reads, with a source certainly public by then, or made public by a public act by then: an attribution, a statement, " +
+			"a political response, an indictment's unsealing or a sanction is known from its own date, and so is what it says " +
+			"(ISSUED_BY, ACCUSES, CONCERNS, CHARGES). A date of month or year precision counts from its last day (\"2018\" from " +
+			"31 December 2018). Incidents are not public acts: one is known from its sources."},
 		"minConfidence": {Type: graphql.Int, Description: "Read only the relations with at least this confidence (0 to 100; " +
 			"relations without one go): the keys of every dimension and the incidents an item concerns. Items are entities and are not filtered."},
 		"kinds":    {Type: graphql.NewList(graphql.NewNonNull(t.kind)), Description: "Items of these kinds only, among those the measure counts."},

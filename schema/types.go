@@ -234,7 +234,9 @@ func newTypes() *types {
 		"from":          {Type: partialDate, Description: "Keep what overlaps [from, to]."},
 		"to":            {Type: partialDate},
 		"minConfidence": {Type: graphql.Int},
-		"knownAt":       {Type: partialDate, Description: "Keep only claims with a source published on or before this date."},
+		"knownAt": {Type: partialDate, Description: "Keep only claims known by this date: " +
+			"with a source certainly public by then, or made by a public act by then (an attribution, a statement, an indictment's " +
+			"unsealing, a sanction: known from its own date, with what it says; a month or a year counts from its last day)."},
 	}
 	gf := graphql.InputObjectConfigFieldMap{"relationTypes": {Type: graphql.NewList(graphql.NewNonNull(graphql.String))}}
 	tf := graphql.InputObjectConfigFieldMap{"entities": {Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Items that are, or touch, one of these."}}

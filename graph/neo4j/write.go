@@ -68,17 +68,24 @@ func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
 			}
 		}
 		// known: the first day one of its sources was certainly public
-		// (graph.KnownFrom). A source's new date changes it for every claim
-		// that cites the source.
+		// (graph.KnownFrom), or a public act's own day (act, and for what
+		// the act says: graph.EntityKnownFrom, graph.RelationKnownFrom). A
+		// source's new date changes it for every claim that cites the
+		// source, an act's new date for the relations out of it.
 		for _, q := range []string{
 			`MATCH (e:Entity) WHERE e.id IN $entities OR any(x IN e.sources WHERE x IN $sources)
 			 OPTIONAL MATCH (s:Source) WHERE s.id IN e.sources
-			 WITH e, min(s.public) AS known SET e.known = known`,
-			`MATCH ()-[r:REL]->() WHERE r.id IN $relations OR any(x IN r.sources WHERE x IN $sources)
+			 WITH e, min(s.public) AS known
+			 SET e.known = CASE WHEN e.act IS NOT NULL AND (known IS NULL OR e.act < known) THEN e.act ELSE known END`,
+			`MATCH (a)-[r:REL]->() WHERE r.id IN $relations OR any(x IN r.sources WHERE x IN $sources)
+			   OR (a.id IN $entities AND r.type IN $actRelations)
 			 OPTIONAL MATCH (s:Source) WHERE s.id IN r.sources
-			 WITH r, min(s.public) AS known SET r.known = known`,
+			 WITH a, r, min(s.public) AS known
+			 SET r.known = CASE WHEN a.act IS NOT NULL AND r.type IN $actRelations AND (known IS NULL OR a.act < known)
+			   THEN a.act ELSE known END`,
 		} {
-			params := map[string]any{"entities": entityIDs, "relations": relationIDs, "sources": sourceIDs}
+			params := map[string]any{"entities": entityIDs, "relations": relationIDs, "sources": sourceIDs,
+				"actRelations": graph.PublicActRelationTypes}
 			if _, err := tx.Run(ctx, q, params); err != nil {
 				return nil, err
 			}

@@ -338,12 +338,28 @@ func testAggregateKnownAt(t *testing.T, s graph.Store) {
 		"sec-energy 1 [att-3]", "- 3 [att-1 att-4 att-6]")
 	q = aggQuery(at, graph.ByYear)
 	q.KnownAt = d("2021-03-30")
-	aggregate(t, s, "a source of month precision counts from its last day", q, 2, "2018 1 [att-6]", "2019 1 [att-1]")
+	aggregate(t, s, "a source and an act of month precision count from their last day (att-3 from 31 March); "+
+		"att-4 from its own date, 15 February", q, 3, "2018 1 [att-6]", "2019 1 [att-1]", "2021 1 [att-4]")
 	q = aggQuery(at, graph.ByAttributingActor)
+	q.KnownAt = d("2021-12-30")
+	aggregate(t, s, "known at 2021-12-30: att-2 is known (its source), its NCSC issuer (s-2022) not yet", q, 5,
+		"- 5 [att-1 att-2 att-3 att-4 att-6]")
 	for _, k := range []string{"2021-12-31", "2021"} {
 		q.KnownAt = d(k)
-		aggregate(t, s, "known at "+k+": att-2 is known, its NCSC issuer not yet", q, 5, "- 5 [att-1 att-2 att-3 att-4 att-6]")
+		aggregate(t, s, "known at "+k+": what att-2 says is known from its own date, a year: from 31 December", q, 5,
+			"org-ncsc 1 [att-2]", "- 4 [att-1 att-3 att-4 att-6]")
 	}
+	q = aggQuery(at, graph.ByAttributingCountry)
+	q.KnownAt = d("2021-02-14")
+	aggregate(t, s, "known at 2021-02-14: att-4 not yet", q, 2, "c-no 1 [att-1]", "c-us 1 [att-6]")
+	q.KnownAt = d("2021-02-15")
+	aggregate(t, s, "known at 2021-02-15: att-4 and its issuer from the attribution's own day, though their source is of March", q, 3,
+		"c-no 1 [att-1]", "c-uk 1 [att-4]", "c-us 1 [att-6]")
+	q = aggQuery(at, graph.ByVictimCountry)
+	q.KnownAt = d("2021-02-15")
+	aggregate(t, s, "the incident att-4 concerns is no public act: known from its source only", q, 3,
+		"c-no 2 [att-1 att-6]", "- 1 [att-4]")
+	q = aggQuery(at, graph.ByAttributingActor)
 	q.KnownAt = d("2022-02-10")
 	aggregate(t, s, "known at 2022-02-10", q, 6, "org-ncsc 1 [att-2]", "- 5 [att-1 att-3 att-4 att-5 att-6]")
 	q = aggQuery(graph.Incidents, graph.ByYear)
