@@ -125,8 +125,10 @@ type Dimension string
 //	                    an agency or official, then up to two PART_OF or
 //	                    WORKS_FOR, then GOVERNMENT_OF); with none, an
 //	                    attribution "by receiver government" (its
-//	                    attribution_basis) is the receiver's: the COUNTRYs
-//	                    its incidents TARGETED. An attribution by a
+//	                    attribution_basis) is the receiver's: the COUNTRY
+//	                    its incidents TARGETED, when there is one (with
+//	                    several receivers, which one attributed is not
+//	                    said: none). An attribution by a
 //	                    company, the media or the attacker itself (by its
 //	                    basis, see AttributorType) has none: the country a
 //	                    dataset gives it is the attributor's home, not an

@@ -261,7 +261,8 @@ var dimensionDescriptions = map[graph.Dimension]string{
 	graph.ByAttributingCountry: "The states that issued the item (not for INCIDENTS), along sourced chains: the countries it " +
 		"is ISSUED_BY, and those whose government an issuer is part of (ISSUED_BY an agency or official, up to two PART_OF or " +
 		"WORKS_FOR, then GOVERNMENT_OF); with none, an attribution whose attribution_basis is \"" + graph.ReceiverGovernmentBasis +
-		"\" is the receiver's: the countries its incidents TARGETED. An attribution whose basis says a company, the media " +
+		"\" is the receiver's: the country its incidents TARGETED, if they TARGETED one (of several, which attributed is " +
+		"not said: none). An attribution whose basis says a company, the media " +
 		"or the attacker itself attributed has none (the country a dataset gives is the attributor's home). Drill into an " +
 		"item to see the relations each key was derived from.",
 	graph.ByAttributorType: "Who attributed, by kind: STATE, INTERNATIONAL_ORGANIZATION, COMPANY, MEDIA or SELF (the " +

@@ -177,6 +177,9 @@ func (s *Store) attributingStates(q *graph.AggregateQuery, e *entity, incidents 
 		for _, inc := range incidents {
 			s.out(q, inc.ID, "TARGETED", add)
 		}
+		if len(out) > 1 { // several receivers: which one attributed is not said
+			out = nil
+		}
 	}
 	return out
 }

@@ -240,8 +240,9 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 		b.WriteString(`WITH e, incs, ` + attr("e", "aAttributionBasis") + ` AS basis
 		WITH e, incs, basis, CASE WHEN basis IN $nonStateBases THEN [] ELSE COLLECT { ` + out("e", "tIssuedBy", country) +
 			" UNION " + chain + ` } END AS states
-		WITH e, incs, basis, CASE WHEN size(states) > 0 OR basis IS NULL OR basis <> $receiverBasis THEN states
-			ELSE COLLECT { UNWIND incs AS i ` + out("i", "tTargeted", country) + ` } END AS states
+		WITH e, incs, basis, states, CASE WHEN size(states) = 0 AND basis = $receiverBasis
+			THEN COLLECT { UNWIND incs AS i ` + out("i", "tTargeted", country) + ` } ELSE [] END AS receivers
+		WITH e, incs, basis, CASE WHEN size(states) > 0 THEN states WHEN size(receivers) = 1 THEN receivers ELSE [] END AS states
 		`)
 	} else {
 		b.WriteString("WITH e, incs, null AS basis, [] AS states\n")

@@ -644,6 +644,8 @@ func testAggregateWhoAttributed(t *testing.T, s graph.Store) {
 	// att-10: the attacker itself; att-11: a third party, a company by its org_type
 	rel("att-10", "ACCUSES", "ta-2", "s-2021")
 	rel("att-11", "ISSUED_BY", "org-lab", "s-2021")
+	// att-12: by the receiver's government, but inc-b TARGETED France and Norway: which one is not said
+	rel("att-12", "CONCERNS", "inc-b", "s-2021")
 	upsert(t, s, graph.Batch{
 		Entities: []graph.Entity{
 			{ID: "org-gov-uk", Kind: graph.Organization, Name: "UK government", Sources: []string{"s-2019"}, Attributes: attr("org_type", "GOVERNMENT")},
@@ -655,18 +657,19 @@ func testAggregateWhoAttributed(t *testing.T, s graph.Store) {
 			att("att-9", "2021", "IT-security community attributes attacker"),
 			att("att-10", "2021", "Attacker confirms"),
 			att("att-11", "2021", "Attribution by third-party"),
+			att("att-12", "2021", graph.ReceiverGovernmentBasis),
 		},
 		Relations: rels,
 	})
 	at := graph.Attributions
-	aggregate(t, s, "attributing country: direct, through an official's agency's government, by the receiver; none for a company",
-		aggQuery(at, graph.ByAttributingCountry), 11,
+	aggregate(t, s, "attributing country: direct, through an official's agency's government, by the one receiver (not of two); none for a company",
+		aggQuery(at, graph.ByAttributingCountry), 12,
 		"c-fr 1 [att-3]", "c-no 2 [att-1 att-8]", "c-uk 3 [att-2 att-4 att-7]", "c-us 3 [att-2 att-5 att-6]",
-		"- 3 [att-10 att-11 att-9]")
+		"- 4 [att-10 att-11 att-12 att-9]")
 	aggregate(t, s, "attributor type: from the basis, else from the issuers; a joint attribution by a state and an alliance has both",
-		aggQuery(at, graph.ByAttributorType), 11,
+		aggQuery(at, graph.ByAttributorType), 12,
 		"COMPANY 2 [att-11 att-9]", "INTERNATIONAL_ORGANIZATION 1 [att-7]", "SELF 1 [att-10]",
-		"STATE 8 [att-1 att-2 att-3 att-4 att-5 att-6 att-7 att-8]")
+		"STATE 9 [att-1 att-12 att-2 att-3 att-4 att-5 att-6 att-7 att-8]")
 	q := aggQuery(at, graph.ByAttributingCountry, graph.ByAttributorType)
 	q.Entities = []string{"att-7"}
 	q.KnownAt = d("2021-12-31")
@@ -675,9 +678,9 @@ func testAggregateWhoAttributed(t *testing.T, s graph.Store) {
 	q.KnownAt = d("2022-02-10")
 	aggregate(t, s, "known at 2022-02-10: the chain is known", q, 1,
 		"c-uk|INTERNATIONAL_ORGANIZATION 1 [att-7]", "c-uk|STATE 1 [att-7]")
-	res := aggregate(t, s, "the names of the types", aggQuery(at, graph.ByAttributorType), 11,
+	res := aggregate(t, s, "the names of the types", aggQuery(at, graph.ByAttributorType), 12,
 		"COMPANY 2 [att-11 att-9]", "INTERNATIONAL_ORGANIZATION 1 [att-7]", "SELF 1 [att-10]",
-		"STATE 8 [att-1 att-2 att-3 att-4 att-5 att-6 att-7 att-8]")
+		"STATE 9 [att-1 att-12 att-2 att-3 att-4 att-5 att-6 att-7 att-8]")
 	same(t, "type names", res.Buckets[0].Keys[0].Name, graph.AttributorTypes[graph.CompanyAttributor])
 
 	inc := graph.Incidents
@@ -692,6 +695,6 @@ func testAggregateWhoAttributed(t *testing.T, s graph.Store) {
 	q.KnownAt = d("2021-03-30")
 	aggregate(t, s, "known at 2021-03-30: inc-c not yet; att-2 (July) not yet, so inc-b has none", q, 2,
 		"c-cn 1 [inc-a]", "c-ru 1 [inc-a]", "- 1 [inc-b]")
-	aggregate(t, s, "attributions: ACCUSED_COUNTRY is what they ACCUSE", aggQuery(at, graph.ByAccusedCountry), 11,
-		"c-cn 7 [att-1 att-2 att-4 att-5 att-7 att-8 att-9]", "c-ru 2 [att-3 att-6]", "- 2 [att-10 att-11]")
+	aggregate(t, s, "attributions: ACCUSED_COUNTRY is what they ACCUSE", aggQuery(at, graph.ByAccusedCountry), 12,
+		"c-cn 7 [att-1 att-2 att-4 att-5 att-7 att-8 att-9]", "c-ru 2 [att-3 att-6]", "- 3 [att-10 att-11 att-12]")
 }
