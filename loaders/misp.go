@@ -1096,7 +1096,8 @@ func (x *mispReader) batch() graph.Batch {
 	// A relation cites the dataset, whose entry states it (its meta:
 	// country, cfr-suspected-victims ...), not the entry's refs: MISP gives
 	// those for the entry as a whole, and they stay on the entity as its
-	// references. None of APT40's 35 refs is about its targeting Norway.
+	// references (APT40's cover the group in general, none its targeting of
+	// Norway).
 	for _, e := range x.entries {
 		add := func(typ, to string, confidence *int) {
 			r := graph.Relation{ID: mispRelationID(e.id, typ, to), Type: typ, From: e.id, To: to,
