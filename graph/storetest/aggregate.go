@@ -683,6 +683,33 @@ func testAggregateWhoAttributed(t *testing.T, s graph.Store) {
 		"STATE 9 [att-1 att-12 att-2 att-3 att-4 att-5 att-6 att-7 att-8]")
 	same(t, "type names", res.Buckets[0].Keys[0].Name, graph.AttributorTypes[graph.CompanyAttributor])
 
+	// The derivation of each key, for the drill-down (graph.AttributingStates).
+	derive := func(id, knownAt string) []string {
+		t.Helper()
+		es := must(s.Entities(ctx, []string{id}))(t)
+		var at graph.PartialDate
+		if knownAt != "" {
+			at = d(knownAt)
+		}
+		got := must(graph.AttributingStates(ctx, s, &es[0], at, nil))(t)
+		out := []string{}
+		for _, g := range got {
+			via := []string{g.Country.ID, g.Rule}
+			for _, r := range g.Via {
+				via = append(via, r.From+" "+r.Type+" "+r.To)
+			}
+			out = append(out, strings.Join(via, " | "))
+		}
+		return out
+	}
+	same(t, "att-7's state: through its official's agency's government", derive("att-7", ""),
+		[]string{"c-uk | GOVERNMENT | att-7 ISSUED_BY person-off | person-off WORKS_FOR org-ncsc | org-ncsc PART_OF org-gov-uk | org-gov-uk GOVERNMENT_OF c-uk"})
+	same(t, "att-7 at 2021-12-31: the PART_OF is not yet known", derive("att-7", "2021-12-31"), []string{})
+	same(t, "att-8: the receiver", derive("att-8", ""), []string{"c-no | RECEIVER | att-8 CONCERNS inc-a | inc-a TARGETED c-no"})
+	same(t, "att-12: two receivers, none", derive("att-12", ""), []string{})
+	same(t, "att-9: a company, none", derive("att-9", ""), []string{})
+	same(t, "att-2: directly", derive("att-2", ""), []string{"c-uk | ISSUED_BY | att-2 ISSUED_BY c-uk", "c-us | ISSUED_BY | att-2 ISSUED_BY c-us"})
+
 	inc := graph.Incidents
 	aggregate(t, s, "incidents by the initiator coding (ATTRIBUTED_TO, CONDUCTED)", aggQuery(inc, graph.ByAttributedCountry), 4,
 		"c-cn 2 [inc-a inc-c]", "c-ru 1 [inc-b]", "- 1 [inc-d]")
