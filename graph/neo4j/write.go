@@ -71,18 +71,24 @@ func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
 		  MERGE (a)-[r:REL {id: row.props.id}]->(b) SET r = row.props`, relations},
 	}
 	// known: the first day one of its sources was certainly public
-	// (graph.KnownFrom). A source's new date changes it for every claim
-	// that cites the source.
+	// (graph.KnownFrom), or a public act's own day (act, and for what the
+	// act says: graph.EntityKnownFrom, graph.RelationKnownFrom). A source's
+	// new date changes it for every claim that cites the source, an act's
+	// new date for the relations out of it.
 	known := []struct {
 		name, query string
 		rows        int
 	}{
 		{"entities' known days", `MATCH (e:Entity) WHERE e.id IN $entities OR any(x IN e.sources WHERE x IN $sources)
 		 OPTIONAL MATCH (s:Source) WHERE s.id IN e.sources
-		 WITH e, min(s.public) AS known SET e.known = known`, len(entities)},
-		{"relations' known days", `MATCH ()-[r:REL]->() WHERE r.id IN $relations OR any(x IN r.sources WHERE x IN $sources)
+		 WITH e, min(s.public) AS known
+		 SET e.known = CASE WHEN e.act IS NOT NULL AND (known IS NULL OR e.act < known) THEN e.act ELSE known END`, len(entities)},
+		{"relations' known days", `MATCH (a)-[r:REL]->() WHERE r.id IN $relations OR any(x IN r.sources WHERE x IN $sources)
+		   OR (a.id IN $entities AND r.type IN $actRelations)
 		 OPTIONAL MATCH (s:Source) WHERE s.id IN r.sources
-		 WITH r, min(s.public) AS known SET r.known = known`, len(relations)},
+		 WITH a, r, min(s.public) AS known
+		 SET r.known = CASE WHEN a.act IS NOT NULL AND r.type IN $actRelations AND (known IS NULL OR a.act < known)
+		   THEN a.act ELSE known END`, len(relations)},
 	}
 	// Progress counts the rows of every statement, what Neo4j has to do,
 	// and the commit as the last (graph.Progress reaches total once
@@ -108,7 +114,8 @@ func (s *Store) Upsert(ctx context.Context, b graph.Batch) error {
 				progress(step.name, done, total)
 			}
 		}
-		params := map[string]any{"entities": entityIDs, "relations": relationIDs, "sources": sourceIDs}
+		params := map[string]any{"entities": entityIDs, "relations": relationIDs, "sources": sourceIDs,
+			"actRelations": graph.PublicActRelationTypes}
 		for _, k := range known {
 			progress(k.name, done, total)
 			if _, err := tx.Run(ctx, k.query, params); err != nil {
