@@ -39,7 +39,10 @@ export async function startServer({ data = "none", args = [] } = {}) {
     // a minute on a busy one: the process's exit is the failure, the timer
     // only a backstop (E2E_START_TIMEOUT_MS).
     const limit = Number(process.env.E2E_START_TIMEOUT_MS ?? 300000);
-    setTimeout(() => reject(new Error(`${bin} did not start within ${limit} ms: ${stderr}`)), limit);
+    setTimeout(() => {
+      proc.kill("SIGKILL"); // never left running behind a failed suite
+      reject(new Error(`${bin} did not start within ${limit} ms: ${stderr}`));
+    }, limit);
   });
   return { url, stop: () => proc.kill("SIGTERM") };
 }
