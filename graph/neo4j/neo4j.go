@@ -191,6 +191,13 @@ func (s *Store) queryWithin(ctx context.Context, timeout time.Duration, query st
 		driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithReadersRouting(),
 		driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(timeout)))
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// The caller's deadline passed or it left: the driver then
+			// reports a ConnectivityError that does not unwrap to the
+			// context's error, which must not pass for Neo4j being down
+			// (and start failing every read fast).
+			return nil, cerr
+		}
 		err = s.mapError(err)
 		var ge *graph.Error
 		// A read that began before the last success says nothing new: Neo4j
