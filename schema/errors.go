@@ -28,7 +28,7 @@ func (e *codedError) Error() string              { return e.message }
 func (e *codedError) Extensions() map[string]any { return map[string]any{"code": e.code} }
 
 var (
-	errBusy        = &codedError{"the store is busy: retry in a moment", CodeBusy}
+	errBusy        = &codedError{"the store is busy, or out of memory for this request: retry in a moment, or ask for less (a lower depth or limit, smaller pages)", CodeBusy}
 	errUnavailable = errors.New("store unavailable")
 	errInternal    = errors.New("internal error")
 	// The store refuses the server's credentials: the operator must act.

@@ -75,6 +75,9 @@ type Prepared struct {
 	doc    *ast.Document
 	op     *ast.OperationDefinition
 	Cached bool // the document came from the cache: no parsing, no validation
+	// Cost is the operation's estimated cost (its fields weighted by the
+	// page sizes of the lists above them), at most MaxCost.
+	Cost int
 }
 
 // OperationType is "query", "mutation" or "subscription".
@@ -136,10 +139,11 @@ func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, error) {
 		return nil, rerr
 	}
 	w := newWalker(d.doc, req.Variables)
-	if c := w.selectionSet(op.SelectionSet).cost; c > MaxCost {
+	c := w.selectionSet(op.SelectionSet).cost
+	if c > MaxCost {
 		return nil, refuse("the query would cost about %s (its fields weighted by the page sizes of the lists above them); the limit is %d: ask for smaller pages (first, limit) or fewer nested lists", costString(c), MaxCost)
 	}
-	return &Prepared{req: req, doc: d.doc, op: op, Cached: cached}, nil
+	return &Prepared{req: req, doc: d.doc, op: op, Cached: cached, Cost: c}, nil
 }
 
 func costString(c int) string {

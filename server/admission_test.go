@@ -53,7 +53,7 @@ const statsQuery = `{"query": "{ stats { entities } }"}`
 // request gets 503 with Retry-After at once; a queued one is served when a
 // place frees.
 func TestOverloadIsRefusedAtOnce(t *testing.T) {
-	url, store := newGatedServer(t, server.Config{Admission: server.Admission{InFlight: 1, Queued: 1, QueueWait: time.Minute}}, nil)
+	url, store := newGatedServer(t, server.Config{Admission: server.Admission{InFlight: 1, Queued: 1, QueueWait: time.Minute, Express: -1}}, nil)
 	type answer struct {
 		status int
 		body   string
@@ -91,7 +91,7 @@ func TestOverloadIsRefusedAtOnce(t *testing.T) {
 // TestQueueWaitIsBounded: a request that waits QueueWait without a place
 // gets 503.
 func TestQueueWaitIsBounded(t *testing.T) {
-	url, store := newGatedServer(t, server.Config{Admission: server.Admission{InFlight: 1, Queued: 4, QueueWait: 50 * time.Millisecond}}, nil)
+	url, store := newGatedServer(t, server.Config{Admission: server.Admission{InFlight: 1, Queued: 4, QueueWait: 50 * time.Millisecond, Express: -1}}, nil)
 	done := make(chan struct{})
 	go func() {
 		request(t, "POST", url+"/graphql", "application/json", statsQuery)
@@ -154,5 +154,31 @@ func TestAnswersAreBounded(t *testing.T) {
 	status, _, body = request(t, "POST", srv.URL+"/graphql", "application/json", statsQuery)
 	if status != 200 || !strings.Contains(body, `"entities":`) {
 		t.Fatalf("a small answer: %d %s", status, body)
+	}
+}
+
+// TestCheapRequestsHaveExpressPlaces: with every place taken by heavy
+// requests and no queue, a cheap one (a health probe, an entity) is still
+// served, and another heavy one is refused.
+func TestCheapRequestsHaveExpressPlaces(t *testing.T) {
+	url, store := newGatedServer(t, server.Config{Admission: server.Admission{InFlight: 1, Queued: -1, Express: 1}}, nil)
+	// stats reads Counts, which the gate holds; 500 entities make it heavy.
+	const heavy = `{"query": "{ stats { entities } entities(first: 500) { edges { node { id name kind } } } }"}`
+	done := make(chan int, 1)
+	go func() {
+		status, _, _ := request(t, "POST", url+"/graphql", "application/json", heavy)
+		done <- status
+	}()
+	<-store.entered
+	if status, _, body := request(t, "POST", url+"/graphql", "application/json", heavy); status != 503 {
+		t.Errorf("a second heavy request: %d %.200s", status, body)
+	}
+	status, _, body := request(t, "POST", url+"/graphql", "application/json", `{"query": "{ entity(id: \"apt40\") { name } }"}`)
+	if status != 200 || !strings.Contains(body, "APT40") {
+		t.Errorf("a cheap request: %d %.200s", status, body)
+	}
+	close(store.release)
+	if status := <-done; status != 200 {
+		t.Errorf("the first heavy request: %d", status)
 	}
 }

@@ -345,18 +345,25 @@ func (s *server) execute(w http.ResponseWriter, r *http.Request, req schema.Requ
 	}
 	start, outcome, operation := time.Now(), "refused", req.OperationName
 	defer func() { s.cfg.Metrics.GraphQLRequest(operation, outcome, time.Since(start)) }()
-	leave, err := s.admission.enter(r.Context(), r)
+	if err := s.admission.allow(r); err != nil {
+		outcome = "busy"
+		return err
+	}
+	ctx := schema.WithLogger(r.Context(), logger(r))
+	// Prepared before admission: its cost is bounded by the pipeline's
+	// limits (a cold 64-KiB query, about a millisecond), and it tells how
+	// heavy the request is.
+	p, err := s.cfg.Schema.Prepare(ctx, req)
+	if err != nil {
+		return err
+	}
+	leave, err := s.admission.enter(r.Context(), p.Cost <= CheapCost)
 	if err != nil {
 		outcome = "busy"
 		return err
 	}
 	defer leave()
 	defer s.cfg.Metrics.InFlight()()
-	ctx := schema.WithLogger(r.Context(), logger(r))
-	p, err := s.cfg.Schema.Prepare(ctx, req)
-	if err != nil {
-		return err
-	}
 	s.cfg.Metrics.DocumentCache(p.Cached)
 	operation = p.OperationName()
 	// Decided from the parsed operation, not from the text, which may begin
