@@ -50,26 +50,27 @@ type Admission struct {
 
 func (a Admission) withDefaults() Admission {
 	d := defaultAdmission()
-	if a.InFlight <= 0 {
-		a.InFlight = d.InFlight
-	}
-	if a.Queued < 0 {
-		a.Queued = 0
-	} else if a.Queued == 0 {
-		a.Queued = d.Queued
-	}
+	a.InFlight = max(1, orDefault(a.InFlight, d.InFlight))
+	a.Queued = orDefault(a.Queued, d.Queued)
+	a.Express = orDefault(a.Express, d.Express)
 	if a.QueueWait <= 0 {
 		a.QueueWait = d.QueueWait
-	}
-	if a.Express < 0 {
-		a.Express = 0
-	} else if a.Express == 0 {
-		a.Express = d.Express
 	}
 	if a.Burst <= 0 {
 		a.Burst = max(1, int(2*a.PerClient))
 	}
 	return a
+}
+
+// orDefault is n, def for 0, and 0 for a negative n (none).
+func orDefault(n, def int) int {
+	switch {
+	case n < 0:
+		return 0
+	case n == 0:
+		return def
+	}
+	return n
 }
 
 // CheapCost is the estimated cost (schema.Prepared.Cost) up to which a

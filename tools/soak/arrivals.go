@@ -187,18 +187,24 @@ func (s *soak) send(ctx context.Context, i int) {
 }
 
 func (s *soak) post(ctx context.Context, body []byte) answer {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.url+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return answer{err: err}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := s.client.Do(req)
+	res, err := s.postRaw(ctx, body)
 	if err != nil {
 		return answer{err: err}
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
 	return answer{status: res.StatusCode, retryAfter: res.Header.Get("Retry-After"), body: b, err: err}
+}
+
+// postRaw POSTs one GraphQL request body; the caller reads and closes the
+// answer.
+func (s *soak) postRaw(ctx context.Context, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.url+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return s.client.Do(req)
 }
 
 // shedAnswer says how the server shed a request: HTTP 503 with a Retry-After

@@ -175,17 +175,7 @@ func (s *soak) takeHeavy(g *graphRead) error {
 	if len(qs) == 0 {
 		return fmt.Errorf("every heavy read is refused")
 	}
-	s.families = nil
-	index := map[string]int{}
-	for _, q := range qs {
-		i, ok := index[q.family]
-		if !ok {
-			i = len(s.families)
-			index[q.family] = i
-			s.families = append(s.families, nil)
-		}
-		s.families[i] = append(s.families[i], q)
-	}
+	s.families = byFamily(qs)
 	return nil
 }
 
@@ -339,12 +329,7 @@ func (s *soak) longestDescriptions(n int) ([]string, error) {
 // is no longer): the soak neither holds nor parses the heavy answers, so
 // that its own memory and CPU stay small beside the server's.
 func (s *soak) postLight(ctx context.Context, body []byte) answer {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.url+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return answer{err: err}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := s.client.Do(req)
+	res, err := s.postRaw(ctx, body)
 	if err != nil {
 		return answer{err: err}
 	}

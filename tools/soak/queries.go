@@ -162,17 +162,7 @@ func (s *soak) takeBaseline(g *graphRead) error {
 		json.Unmarshal(res.Data, &data)
 		q.baseline = canonical(data)
 	}
-	s.families = nil
-	index := map[string]int{}
-	for _, q := range qs {
-		i, ok := index[q.family]
-		if !ok {
-			i = len(s.families)
-			index[q.family] = i
-			s.families = append(s.families, nil)
-		}
-		s.families[i] = append(s.families[i], q)
-	}
+	s.families = byFamily(qs)
 	var names []string
 	for _, f := range s.families {
 		names = append(names, fmt.Sprintf("%s %d", f[0].family, len(f)))
@@ -467,4 +457,20 @@ func hostileQueries() []*query {
 		{name: "variable-1MB", hostile: true, badArgument: true,
 			body: gqlBody(`query ($q: String!) { search(query: $q) { entity { id } } }`, map[string]any{"q": big})},
 	}
+}
+
+// byFamily groups queries by family, families in the order they first come.
+func byFamily(qs []*query) [][]*query {
+	var families [][]*query
+	index := map[string]int{}
+	for _, q := range qs {
+		i, ok := index[q.family]
+		if !ok {
+			i = len(families)
+			index[q.family] = i
+			families = append(families, nil)
+		}
+		families[i] = append(families[i], q)
+	}
+	return families
 }
