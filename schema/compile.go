@@ -64,7 +64,7 @@ type fieldPlan struct {
 	argsVary bool
 
 	// What its values complete to, by the named type of its return type.
-	object *lazySel                      // an object type
+	object *lazySel                     // an object type
 	byType map[*graphql.Object]*lazySel // an interface or union: one per possible type
 }
 
