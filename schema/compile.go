@@ -111,8 +111,10 @@ func compile(s *graphql.Schema, doc *ast.Document, op *ast.OperationDefinition, 
 		}
 	}
 	root := s.QueryType()
-	c.plan.root, err = c.selection(root, []*ast.SelectionSet{op.SelectionSet}, true)
-	return c.plan, err
+	if c.plan.root, err = c.selection(root, []*ast.SelectionSet{op.SelectionSet}, true); err != nil {
+		return nil, err
+	}
+	return c.plan, nil
 }
 
 // directivesVary says whether any @skip or @include of the document takes a

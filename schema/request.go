@@ -295,8 +295,15 @@ func operation(doc *ast.Document, name string) (*ast.OperationDefinition, *Reque
 // result's Data is a *Data, or with graphql-go's executor for what plans do
 // not cover (introspection), whose Data is graphql-go's maps.
 func (s *Schema) Execute(ctx context.Context, p *Prepared) (res *graphql.Result) {
+	if testHookExecute != nil {
+		testHookExecute(ctx, s, p.req)
+	}
 	return s.execute(ctx, p, true)
 }
+
+// testHookExecute, set by the differential test, sees every request the
+// package's tests execute.
+var testHookExecute func(context.Context, *Schema, Request)
 
 // ExecuteReference runs a prepared request with graphql-go's executor
 // alone: the reference the compiled executor is tested against.
