@@ -437,17 +437,18 @@ func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent 
 // whose result they are (coerceString formats a string with %v).
 func leaf(t *graphql.Scalar, v any) (slot, *gqlerrors.FormattedError) {
 	switch t {
+	// v is kept as it came, not unboxed and boxed again (an allocation).
 	case graphql.String, graphql.ID:
-		if s, ok := v.(string); ok {
-			return slot{kind: slotLeaf, leaf: s}, nil
+		if _, ok := v.(string); ok {
+			return slot{kind: slotLeaf, leaf: v}, nil
 		}
 	case graphql.Int:
 		if i, ok := v.(int); ok && i >= math.MinInt32 && i <= math.MaxInt32 {
-			return slot{kind: slotLeaf, leaf: i}, nil
+			return slot{kind: slotLeaf, leaf: v}, nil
 		}
 	case graphql.Boolean:
-		if b, ok := v.(bool); ok {
-			return slot{kind: slotLeaf, leaf: b}, nil
+		if _, ok := v.(bool); ok {
+			return slot{kind: slotLeaf, leaf: v}, nil
 		}
 	}
 	s := t.Serialize(v)
