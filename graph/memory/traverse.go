@@ -63,7 +63,9 @@ func (s *Store) walkFilter(f *graph.Filter) walkFilter {
 	return walkFilter{f: f, empty: empty, ents: s.graph.ents}
 }
 
-func (w *walkFilter) relation(r *relation) bool { return w.empty || w.f.KeepsRelation(&r.Relation, r.known) }
+func (w *walkFilter) relation(r *relation) bool {
+	return w.empty || w.f.KeepsRelation(&r.Relation, r.known)
+}
 
 func (w *walkFilter) entity(n int32) bool {
 	if w.empty {

@@ -164,4 +164,3 @@ func (s *Store) refDistances(start string, max int, f *graph.Filter, keep func(s
 	}
 	return dist
 }
-
