@@ -96,7 +96,7 @@ func (l *batcher) entity(id string) thunk {
 		if e == nil {
 			return nil, nil
 		}
-		return *e, nil
+		return e, nil // a pointer into the cache: resolvers read it (sourceAs)
 	}
 }
 

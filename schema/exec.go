@@ -31,19 +31,9 @@ import (
 
 type thunkFn = func() (any, error)
 
-// slot is one value of the answer: null, a leaf (a scalar's serialized
-// value), or an object or list.
-type slot struct {
-	leaf any
-	node *node
-	kind uint8
-}
-
-const (
-	slotNull = iota
-	slotLeaf
-	slotNode
-)
+// slot is one value of the answer: nil (null), a *node (an object or a
+// list), or a leaf (a scalar's serialized value, never a *node).
+type slot = any
 
 // node is an object (sel set) or a list (sel nil) of the answer.
 type node struct {
@@ -79,7 +69,7 @@ type execution struct {
 	fatal  *gqlerrors.FormattedError
 	queue  []pending
 
-	nodes []node // slabs
+	nodes []node // slabs, growing with the answer
 	vals  []slot
 }
 
@@ -99,7 +89,33 @@ func (d *Data) AppendJSON(dst []byte, limit int) []byte {
 // MarshalJSON writes the data whole.
 func (d *Data) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil, math.MaxInt), nil }
 
-func (d *Data) String() string { b, _ := d.MarshalJSON(); return string(b) }
+// String prints the data as fmt prints graphql-go's maps.
+func (d *Data) String() string { return fmt.Sprint(d.Value()) }
+
+// Value is the data as graphql-go's executor gives it: map[string]any for
+// objects, []any for lists, the serialized scalars.
+func (d *Data) Value() any { return nodeValue(d.root) }
+
+func nodeValue(n *node) any {
+	value := func(s slot) any {
+		if m, ok := s.(*node); ok {
+			return nodeValue(m)
+		}
+		return s
+	}
+	if n.sel == nil {
+		out := make([]any, len(n.vals))
+		for i, s := range n.vals {
+			out[i] = value(s)
+		}
+		return out
+	}
+	out := make(map[string]any, len(n.vals))
+	for i, s := range n.vals {
+		out[n.sel.fields[i].key] = value(s)
+	}
+	return out
+}
 
 var rootSource = map[string]any{}
 
@@ -147,7 +163,7 @@ func (s *Schema) run(ctx context.Context, p *plan, vars map[string]any) *graphql
 
 func (ex *execution) newNode(sel *selPlan, parent *node, idx int, size int) *node {
 	if len(ex.nodes) == cap(ex.nodes) {
-		ex.nodes = make([]node, 0, 256)
+		ex.nodes = make([]node, 0, min(max(2*cap(ex.nodes), 16), 1024))
 	}
 	ex.nodes = append(ex.nodes, node{sel: sel, parent: parent, idx: int32(idx)})
 	n := &ex.nodes[len(ex.nodes)-1]
@@ -155,7 +171,7 @@ func (ex *execution) newNode(sel *selPlan, parent *node, idx int, size int) *nod
 		n.vals = make([]slot, size)
 	} else {
 		if cap(ex.vals)-len(ex.vals) < size {
-			ex.vals = make([]slot, 0, 2048)
+			ex.vals = make([]slot, 0, min(max(2*cap(ex.vals), 64, size), 4096))
 		}
 		l := len(ex.vals)
 		ex.vals = ex.vals[:l+size]
@@ -213,7 +229,7 @@ func (ex *execution) argsOf(fp *fieldPlan) map[string]any {
 // parent is returned, others are recorded.
 func (ex *execution) resolveField(fp *fieldPlan, source any, n *node, idx int) (slot, *gqlerrors.FormattedError) {
 	if fp.typename {
-		return slot{kind: slotLeaf, leaf: n.sel.typ.Name()}, nil
+		return n.sel.typ.Name(), nil
 	}
 	p := graphql.ResolveParams{Source: source, Args: ex.argsOf(fp), Info: fp.info, Context: ex.ctx}
 	p.Info.VariableValues = ex.vars
@@ -232,10 +248,10 @@ func (ex *execution) resolveField(fp *fieldPlan, source any, n *node, idx int) (
 // error up, a nullable one records it and is null.
 func (ex *execution) catch(t graphql.Type, e *gqlerrors.FormattedError) (slot, *gqlerrors.FormattedError) {
 	if _, ok := t.(*graphql.NonNull); ok {
-		return slot{}, e
+		return nil, e
 	}
 	ex.errors = append(ex.errors, *e)
-	return slot{}, nil
+	return nil, nil
 }
 
 func (ex *execution) completeThunk(p *pending) {
@@ -256,7 +272,7 @@ func (ex *execution) completeThunk(p *pending) {
 			return
 		}
 		ex.errors = append(ex.errors, *e)
-		out = slot{}
+		out = nil
 	}
 	p.parent.vals[p.idx] = out
 }
@@ -266,43 +282,43 @@ func (ex *execution) completeThunk(p *pending) {
 func (ex *execution) complete(fp *fieldPlan, t graphql.Type, v any, n *node, idx int) (slot, *gqlerrors.FormattedError) {
 	if th, ok := v.(thunkFn); ok {
 		ex.queue = append(ex.queue, pending{fp: fp, t: t, parent: n, idx: int32(idx), th: th})
-		return slot{}, nil
+		return nil, nil
 	}
 	switch t := t.(type) {
 	case *graphql.NonNull:
 		out, e := ex.complete(fp, t.OfType, v, n, idx)
 		if e != nil {
-			return slot{}, e
+			return nil, e
 		}
-		if out.kind == slotNull {
+		if out == nil {
 			msg := fmt.Errorf("Cannot return null for non-nullable field %v.%v.", fp.info.ParentType, fp.info.FieldName)
-			return slot{}, fieldError(msg, fp, n, idx, false)
+			return nil, fieldError(msg, fp, n, idx, false)
 		}
 		return out, nil
 	case *graphql.Scalar:
 		if nullish(v) {
-			return slot{}, nil
+			return nil, nil
 		}
 		return leaf(t, v)
 	case *graphql.Enum:
 		if nullish(v) {
-			return slot{}, nil
+			return nil, nil
 		}
 		if s := t.Serialize(v); !nullish(s) {
-			return slot{kind: slotLeaf, leaf: s}, nil
+			return s, nil
 		}
-		return slot{}, nil
+		return nil, nil
 	case *graphql.List:
 		if nullish(v) {
-			return slot{}, nil
+			return nil, nil
 		}
 		return ex.completeList(fp, t, v, n, idx)
 	case *graphql.Object:
 		if nullish(v) {
-			return slot{}, nil
+			return nil, nil
 		}
 		if t.IsTypeOf != nil && !t.IsTypeOf(graphql.IsTypeOfParams{Value: v, Context: ex.ctx}) {
-			return slot{}, fieldError(fmt.Errorf(`Expected value of type "%v" but got: %T.`, t, v), fp, n, idx, false)
+			return nil, fieldError(fmt.Errorf(`Expected value of type "%v" but got: %T.`, t, v), fp, n, idx, false)
 		}
 		sel, err := fp.object.get()
 		if err != nil {
@@ -311,20 +327,20 @@ func (ex *execution) complete(fp *fieldPlan, t graphql.Type, v any, n *node, idx
 		return ex.completeObject(sel, v, n, idx)
 	case *graphql.Interface, *graphql.Union:
 		if nullish(v) {
-			return slot{}, nil
+			return nil, nil
 		}
 		rt := ex.resolveType(t.(graphql.Abstract), fp, v)
 		if rt == nil {
 			err := fmt.Errorf(`Abstract type %v must resolve to an Object type at runtime `+
 				`for field %v.%v with value "%v", received "%v".`, t, fp.info.ParentType, fp.info.FieldName, v, rt)
-			return slot{}, fieldError(err, fp, n, idx, false)
+			return nil, fieldError(err, fp, n, idx, false)
 		}
 		l := fp.byType[rt]
 		if l == nil {
-			return slot{}, fieldError(fmt.Errorf(`Runtime Object type "%v" is not a possible type for "%v".`, rt, t), fp, n, idx, false)
+			return nil, fieldError(fmt.Errorf(`Runtime Object type "%v" is not a possible type for "%v".`, rt, t), fp, n, idx, false)
 		}
 		if rt.IsTypeOf != nil && !rt.IsTypeOf(graphql.IsTypeOfParams{Value: v, Context: ex.ctx}) {
-			return slot{}, fieldError(fmt.Errorf(`Expected value of type "%v" but got: %T.`, rt, v), fp, n, idx, false)
+			return nil, fieldError(fmt.Errorf(`Expected value of type "%v" but got: %T.`, rt, v), fp, n, idx, false)
 		}
 		sel, err := l.get()
 		if err != nil {
@@ -332,7 +348,7 @@ func (ex *execution) complete(fp *fieldPlan, t graphql.Type, v any, n *node, idx
 		}
 		return ex.completeObject(sel, v, n, idx)
 	}
-	return slot{}, fieldError(fmt.Errorf(`Cannot complete value of unexpected type "%v."`, t), fp, n, idx, false)
+	return nil, fieldError(fmt.Errorf(`Cannot complete value of unexpected type "%v."`, t), fp, n, idx, false)
 }
 
 func (ex *execution) resolveType(t graphql.Abstract, fp *fieldPlan, v any) *graphql.Object {
@@ -360,11 +376,11 @@ func (ex *execution) completeObject(sel *selPlan, v any, parent *node, idx int) 
 		out, e := ex.resolveField(fp, v, n, i)
 		if e != nil {
 			n.dead = true
-			return slot{}, e
+			return nil, e
 		}
 		n.vals[i] = out
 	}
-	return slot{kind: slotNode, node: n}, nil
+	return n, nil
 }
 
 // completeList completes the items of a list; the slices the resolvers
@@ -388,17 +404,17 @@ func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent 
 	case []graph.Entity:
 		n = ex.newNode(nil, parent, idx, len(l))
 		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, l[i])
+			e = each(i, &l[i]) // a pointer: no copy on the heap (sourceAs)
 		}
 	case []graph.Relation:
 		n = ex.newNode(nil, parent, idx, len(l))
 		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, l[i])
+			e = each(i, &l[i]) // a pointer: no copy on the heap (sourceAs)
 		}
 	case []graph.Source:
 		n = ex.newNode(nil, parent, idx, len(l))
 		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, l[i])
+			e = each(i, &l[i]) // a pointer: no copy on the heap (sourceAs)
 		}
 	case []string:
 		n = ex.newNode(nil, parent, idx, len(l))
@@ -420,7 +436,7 @@ func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent 
 			if fp.info.ParentType != nil {
 				parentName = fp.info.ParentType.Name()
 			}
-			return slot{}, fieldError(fmt.Errorf("User Error: expected iterable, but did not find one for field %v.%v.", parentName, fp.info.FieldName), fp, parent, idx, false)
+			return nil, fieldError(fmt.Errorf("User Error: expected iterable, but did not find one for field %v.%v.", parentName, fp.info.FieldName), fp, parent, idx, false)
 		}
 		n = ex.newNode(nil, parent, idx, rv.Len())
 		for i := 0; i < rv.Len() && e == nil; i++ {
@@ -428,9 +444,9 @@ func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent 
 		}
 	}
 	if e != nil {
-		return slot{}, e
+		return nil, e
 	}
-	return slot{kind: slotNode, node: n}, nil
+	return n, nil
 }
 
 // leaf serializes a scalar; the common cases skip graphql-go's coercion,
@@ -440,22 +456,22 @@ func leaf(t *graphql.Scalar, v any) (slot, *gqlerrors.FormattedError) {
 	// v is kept as it came, not unboxed and boxed again (an allocation).
 	case graphql.String, graphql.ID:
 		if _, ok := v.(string); ok {
-			return slot{kind: slotLeaf, leaf: v}, nil
+			return v, nil
 		}
 	case graphql.Int:
 		if i, ok := v.(int); ok && i >= math.MinInt32 && i <= math.MaxInt32 {
-			return slot{kind: slotLeaf, leaf: v}, nil
+			return v, nil
 		}
 	case graphql.Boolean:
 		if _, ok := v.(bool); ok {
-			return slot{kind: slotLeaf, leaf: v}, nil
+			return v, nil
 		}
 	}
 	s := t.Serialize(v)
 	if nullish(s) {
-		return slot{}, nil
+		return nil, nil
 	}
-	return slot{kind: slotLeaf, leaf: s}, nil
+	return s, nil
 }
 
 // nullish is graphql-go's isNullish, with its common cases first.
@@ -465,6 +481,12 @@ func nullish(v any) bool {
 		return true
 	case string, bool, graph.Entity, graph.Relation, graph.Source:
 		return false
+	case *graph.Entity:
+		return v == nil
+	case *graph.Relation:
+		return v == nil
+	case *graph.Source:
+		return v == nil
 	case int:
 		return false
 	case float64:
@@ -516,25 +538,23 @@ func appendNode(dst []byte, n *node, limit int) []byte {
 }
 
 func appendSlot(dst []byte, s *slot, limit int) []byte {
-	switch s.kind {
-	case slotNode:
-		return appendNode(dst, s.node, limit)
-	case slotLeaf:
-		switch v := s.leaf.(type) {
-		case string:
-			return appendJSONString(dst, v)
-		case bool:
-			return strconv.AppendBool(dst, v)
-		case int:
-			return strconv.AppendInt(dst, int64(v), 10)
-		default:
-			b, err := json.Marshal(v)
-			if err != nil {
-				// encoding/json fails on such a map value too (an infinite float).
-				return append(dst, "null"...)
-			}
-			return append(dst, b...)
+	switch v := (*s).(type) {
+	case nil:
+		return append(dst, "null"...)
+	case *node:
+		return appendNode(dst, v, limit)
+	case string:
+		return appendJSONString(dst, v)
+	case bool:
+		return strconv.AppendBool(dst, v)
+	case int:
+		return strconv.AppendInt(dst, int64(v), 10)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			// encoding/json fails on such a map value too (an infinite float).
+			return append(dst, "null"...)
 		}
+		return append(dst, b...)
 	}
-	return append(dst, "null"...)
 }

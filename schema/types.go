@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -29,33 +30,45 @@ type types struct {
 // thunk it may return, go through publicError; not-found becomes null; and
 // the lists it returns are charged to the request's budget.
 func resolver(fn graphql.FieldResolveFn) graphql.FieldResolveFn {
-	finish := func(p graphql.ResolveParams, v any, err error) (any, error) {
+	finish := func(ctx context.Context, v any, err error) (any, error) {
 		if errors.Is(err, graph.ErrNotFound) {
 			return nil, nil
 		}
 		if err == nil {
 			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
-				err = batcherFrom(p.Context).count(rv.Len())
+				err = batcherFrom(ctx).count(rv.Len())
 			}
 		}
 		if err != nil {
-			return nil, publicError(p.Context, err)
+			return nil, publicError(ctx, err)
 		}
 		return v, nil
 	}
 	return func(p graphql.ResolveParams) (any, error) {
 		v, err := fn(p)
 		if t, ok := v.(thunk); ok && err == nil {
-			return thunk(func() (any, error) { v, err := t(); return finish(p, v, err) }), nil
+			ctx := p.Context // not p, which is large: the thunk is made for every object of a level
+			return thunk(func() (any, error) { v, err := t(); return finish(ctx, v, err) }), nil
 		}
-		return finish(p, v, err)
+		return finish(p.Context, v, err)
 	}
+}
+
+// sourceAs is the source of a field as an S. graphql-go's executor passes
+// values; the compiled one passes the entities, relations and sources of
+// lists as pointers into them, and the batcher's entities as pointers into
+// its cache, which spares a copy on the heap of each (exec.go).
+func sourceAs[S any](v any) S {
+	if p, ok := v.(*S); ok {
+		return *p
+	}
+	return v.(S)
 }
 
 // field returns a field of type t whose value is get(source).
 func field[S any](t graphql.Output, description string, get func(S) any) *graphql.Field {
 	return &graphql.Field{Type: t, Description: description,
-		Resolve: func(p graphql.ResolveParams) (any, error) { return get(p.Source.(S)), nil }}
+		Resolve: func(p graphql.ResolveParams) (any, error) { return get(sourceAs[S](p.Source)), nil }}
 }
 
 // optional turns "" into null.
@@ -134,7 +147,7 @@ func newTypes() *types {
 		Description: "Everything in the graph that is not a relation.",
 		Fields:      graphql.FieldsThunk(func() graphql.Fields { return t.entityFields() }),
 		ResolveType: func(p graphql.ResolveTypeParams) *graphql.Object {
-			return t.objects[p.Value.(graph.Entity).Kind]
+			return t.objects[sourceAs[graph.Entity](p.Value).Kind]
 		},
 	})
 	t.relation = graphql.NewObject(graphql.ObjectConfig{
@@ -144,10 +157,10 @@ func newTypes() *types {
 				"id":   field(graphql.NewNonNull(graphql.ID), "", func(r graph.Relation) any { return r.ID }),
 				"type": field(graphql.NewNonNull(graphql.String), "From the vocabulary (Query.relationTypes), e.g. TARGETED, OPERATES_FOR, CHARGES.", func(r graph.Relation) any { return r.Type }),
 				"from": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return batcherFrom(p.Context).entity(p.Source.(graph.Relation).From), nil
+					return batcherFrom(p.Context).entity(sourceAs[graph.Relation](p.Source).From), nil
 				})},
 				"to": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return batcherFrom(p.Context).entity(p.Source.(graph.Relation).To), nil
+					return batcherFrom(p.Context).entity(sourceAs[graph.Relation](p.Source).To), nil
 				})},
 				"role":  field(graphql.String, `Refines the type: "officer", "supervisor" ...`, func(r graph.Relation) any { return optional(r.Role) }),
 				"start": field(partialDate, "", func(r graph.Relation) any { return r.Start }),
@@ -159,7 +172,7 @@ func newTypes() *types {
 					return *r.Confidence
 				}),
 				"description": field(graphql.String, "", func(r graph.Relation) any { return optional(r.Description) }),
-				"sources":     t.sourcesField(func(v any) []string { return v.(graph.Relation).Sources }),
+				"sources":     t.sourcesField(func(v any) []string { return sourceAs[graph.Relation](v).Sources }),
 			}
 		}),
 	})
@@ -205,7 +218,7 @@ func newTypes() *types {
 			"charges":    field(nonNullList(graphql.String), "The charges, as far as known.", list("charges", ";")),
 			"defendants": {Type: nonNullList(t.entity), Description: "Who it charges.", Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
 				q := graph.RelationQuery{Direction: graph.Out, Types: []string{"CHARGES"}, Limit: graph.MaxRelations}
-				return batcherFrom(p.Context).ends(p.Source.(graph.Entity).ID, q), nil
+				return batcherFrom(p.Context).ends(sourceAs[graph.Entity](p.Source).ID, q), nil
 			})},
 		},
 	}
@@ -223,8 +236,13 @@ func newTypes() *types {
 				return fs
 			}),
 			IsTypeOf: func(p graphql.IsTypeOfParams) bool {
-				e, ok := p.Value.(graph.Entity)
-				return ok && e.Kind == k
+				switch e := p.Value.(type) {
+				case graph.Entity:
+					return e.Kind == k
+				case *graph.Entity:
+					return e.Kind == k
+				}
+				return false
 			},
 		})
 	}
@@ -262,7 +280,7 @@ func (t *types) entityFields() graphql.Fields {
 			}
 			return e.Attributes
 		}),
-		"sources": t.sourcesField(func(v any) []string { return v.(graph.Entity).Sources }),
+		"sources": t.sourcesField(func(v any) []string { return sourceAs[graph.Entity](v).Sources }),
 		"alternatives": field(nonNullList(t.alternative), "Values other datasets give for the description, start or end.", func(e graph.Entity) any {
 			if e.Alternatives == nil {
 				return []graph.Alternative{}
@@ -273,7 +291,7 @@ func (t *types) entityFields() graphql.Fields {
 			Type:        nonNullList(t.relationCount),
 			Description: "All the entity's relations counted by type and direction, most first (then by type); no filter applies.",
 			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-				e := p.Source.(graph.Entity)
+				e := sourceAs[graph.Entity](p.Source)
 				rels := batcherFrom(p.Context).relations(e.ID, graph.RelationQuery{Direction: graph.Both, Limit: graph.MaxRelations})
 				return thunk(func() (any, error) {
 					v, err := rels()
@@ -297,7 +315,7 @@ func (t *types) entityFields() graphql.Fields {
 				if err := q.Check(); err != nil {
 					return nil, err
 				}
-				return batcherFrom(p.Context).relations(p.Source.(graph.Entity).ID, q), nil
+				return batcherFrom(p.Context).relations(sourceAs[graph.Entity](p.Source).ID, q), nil
 			}),
 		},
 	}
