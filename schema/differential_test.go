@@ -576,3 +576,45 @@ func (g *generator) value(b *strings.Builder, name string, t graphql.Type) {
 		}
 	}
 }
+
+// TestCompiledConcurrently runs the corpus from several goroutines at once
+// on one schema: plans are shared, and compiled lazily (Entity's types on
+// first use), by concurrent requests. Run with -race.
+func TestCompiledConcurrently(t *testing.T) {
+	s := curatedSchema(t)
+	queries := corpusQueries(t)
+	vars := map[string]any{"id": "apt40", "ids": []any{"apt40"}, "q": "apt", "from": "ding-xiaoyang", "to": "norway"}
+	want := make([][]byte, len(queries))
+	ctx := context.Background()
+	run := func(i int) []byte {
+		p, err := s.Prepare(ctx, Request{Query: queries[i], Variables: vars})
+		if err != nil {
+			return nil
+		}
+		return answer(s.Execute(ctx, p))
+	}
+	var wg sync.WaitGroup
+	got := make([][][]byte, 4)
+	for g := range got {
+		got[g] = make([][]byte, len(queries))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range queries {
+				got[g][i] = run((i + g*7) % len(queries))
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range queries {
+		want[i] = run(i)
+	}
+	for g := range got {
+		for i := range queries {
+			j := (i + g*7) % len(queries)
+			if !bytes.Equal(got[g][i], want[j]) && !strings.Contains(queries[j], "__schema") {
+				t.Errorf("goroutine %d, %q: %s, want %s", g, queries[j], clip(got[g][i]), clip(want[j]))
+			}
+		}
+	}
+}
