@@ -388,7 +388,7 @@ func (ex *execution) completeObject(sel *selPlan, v any, parent *node, idx int) 
 func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent *node, idx int) (slot, *gqlerrors.FormattedError) {
 	item := t.OfType
 	var n *node
-	each := func(i int, x any) *gqlerrors.FormattedError {
+	each := func(n *node, i int, x any) *gqlerrors.FormattedError {
 		out, e := ex.complete(fp, item, x, n, i)
 		if e != nil {
 			if out, e = ex.catch(item, e); e != nil {
@@ -400,32 +400,41 @@ func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent 
 		return nil
 	}
 	var e *gqlerrors.FormattedError
+	// The slices the resolvers return, each item passed as a pointer into
+	// the slice (no copy on the heap; resolvers read it with sourceAs).
 	switch l := v.(type) {
 	case []graph.Entity:
-		n = ex.newNode(nil, parent, idx, len(l))
-		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, &l[i]) // a pointer: no copy on the heap (sourceAs)
-		}
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
 	case []graph.Relation:
-		n = ex.newNode(nil, parent, idx, len(l))
-		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, &l[i]) // a pointer: no copy on the heap (sourceAs)
-		}
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
 	case []graph.Source:
-		n = ex.newNode(nil, parent, idx, len(l))
-		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, &l[i]) // a pointer: no copy on the heap (sourceAs)
-		}
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []graph.SearchHit:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []graph.Path:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []graph.Attribute:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []graph.Alternative:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []graph.Key:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []graph.RelationType:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []graph.Dataset:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []entityEdge:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []timelineEdge:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []relationCount:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
+	case []aggBucket:
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, &l[i]) })
 	case []string:
-		n = ex.newNode(nil, parent, idx, len(l))
-		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, l[i])
-		}
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, l[i]) })
 	case []any:
-		n = ex.newNode(nil, parent, idx, len(l))
-		for i := 0; i < len(l) && e == nil; i++ {
-			e = each(i, l[i])
-		}
+		n, e = ex.items(parent, idx, len(l), func(n *node, i int) *gqlerrors.FormattedError { return each(n, i, l[i]) })
 	default:
 		rv := reflect.ValueOf(v)
 		if rv.Kind() == reflect.Ptr {
@@ -440,13 +449,23 @@ func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent 
 		}
 		n = ex.newNode(nil, parent, idx, rv.Len())
 		for i := 0; i < rv.Len() && e == nil; i++ {
-			e = each(i, rv.Index(i).Interface())
+			e = each(n, i, rv.Index(i).Interface())
 		}
 	}
 	if e != nil {
 		return nil, e
 	}
 	return n, nil
+}
+
+// items makes the list's node and completes its items in order, stopping at
+// an error that nulls the list.
+func (ex *execution) items(parent *node, idx, size int, each func(*node, int) *gqlerrors.FormattedError) (n *node, e *gqlerrors.FormattedError) {
+	n = ex.newNode(nil, parent, idx, size)
+	for i := 0; i < size && e == nil; i++ {
+		e = each(n, i)
+	}
+	return n, e
 }
 
 // leaf serializes a scalar; the common cases skip graphql-go's coercion,

@@ -126,7 +126,7 @@ func newTypes() *types {
 		Fields: graphql.Fields{
 			"field":   field(graphql.NewNonNull(graphql.String), `"description", "start" or "end".`, func(a graph.Alternative) any { return a.Field }),
 			"value":   field(graphql.NewNonNull(graphql.String), "", func(a graph.Alternative) any { return a.Value }),
-			"sources": t.sourcesField(func(v any) []string { return v.(graph.Alternative).Sources }),
+			"sources": t.sourcesField(func(v any) []string { return sourceAs[graph.Alternative](v).Sources }),
 		},
 	})
 
