@@ -38,8 +38,17 @@ var errNotCompiled = errors.New("not compiled")
 // plan is one operation of a document, compiled.
 type plan struct {
 	root   *selPlan
-	fields atomic.Int32 // field plans numbered so far (they are numbered as compiled)
+	fields atomic.Int32 // field plans whose arguments use variables, numbered as compiled
+	size   atomic.Int64 // field plans compiled so far, all told
 }
+
+// maxCachedPlanSize bounds the field plans a cached plan may hold. MaxFields
+// bounds a document's fields, but a plan compiles an abstract field's
+// selection once per concrete type it meets (12 for Entity) at every level:
+// a plan that grew past this is dropped after its request (the next one
+// compiles what it needs again), so that a thousand cached documents cannot
+// hold gigabytes.
+const maxCachedPlanSize = 4 * MaxFields
 
 // selPlan is a selection set for one object type: its fields in execution
 // order (the document's), and the order of their keys in the JSON
@@ -173,6 +182,7 @@ func (c *compiler) selection(rt *graphql.Object, sets []*ast.SelectionSet, root 
 		c.collect(rt, s, visited, &keys, groups)
 	}
 	sp := &selPlan{typ: rt}
+	c.plan.size.Add(int64(len(keys)))
 	for _, key := range keys {
 		asts := groups[key]
 		name := ""

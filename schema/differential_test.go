@@ -618,3 +618,40 @@ func TestCompiledConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestLargePlansAreNotKept: a plan that compiled more field plans than
+// maxCachedPlanSize (an Entity selection met in many types at many levels)
+// is dropped after its request, and the next request still answers alike.
+func TestLargePlansAreNotKept(t *testing.T) {
+	s := curatedSchema(t)
+	var b strings.Builder
+	b.WriteString(`{ neighborhood(ids: ["apt40"], depth: 2, limit: 60) { nodes { ...E relations(first: 2) { from { ...E relations(first: 2) { to { ...E relations(first: 2) { from { ...E relations(first: 2) { to { ...E } } } } } } } } } } }` + "\n")
+	b.WriteString("fragment E on Entity { id name kind")
+	for i := range 90 {
+		fmt.Fprintf(&b, " a%d: name", i)
+	}
+	b.WriteString(" }")
+	req := Request{Query: b.String()}
+	ctx := context.Background()
+	p, err := s.Prepare(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := s.Execute(ctx, p)
+	if _, ok := res.Data.(*Data); !ok || len(res.Errors) > 0 {
+		t.Fatalf("not run by the compiled executor: %T %v", res.Data, res.Errors)
+	}
+	first := answer(res)
+	p.d.mu.Lock()
+	kept := p.d.plans[p.op]
+	p.d.mu.Unlock()
+	if kept != nil {
+		t.Fatalf("a plan of %d field plans is kept (the limit is %d)", kept.size.Load(), maxCachedPlanSize)
+	}
+	if again := answer(s.Execute(ctx, p)); !bytes.Equal(again, first) {
+		t.Fatalf("the second run differs:\n%s\n%s", clip(again), clip(first))
+	}
+	if msg := compareExecutors(s, req); msg != "" {
+		t.Fatal(msg)
+	}
+}

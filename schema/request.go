@@ -103,6 +103,15 @@ type document struct {
 	plans   map[*ast.OperationDefinition]*plan
 }
 
+// forget drops a cached plan (grown too large to keep).
+func (d *document) forget(op *ast.OperationDefinition, p *plan) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.plans[op] == p {
+		delete(d.plans, op)
+	}
+}
+
 // planFor returns the operation's plan, compiling it on first use; nil
 // (and errNotCompiled) when graphql-go's executor is to run it.
 func (s *Schema) planFor(d *document, op *ast.OperationDefinition, vars map[string]any) (*plan, error) {
@@ -328,6 +337,9 @@ func (s *Schema) execute(ctx context.Context, p *Prepared, compiled bool) (res *
 		if vars, err := gqlVariableValues(s.schema, p.op.VariableDefinitions, p.req.Variables); err == nil {
 			if plan, err := s.planFor(p.d, p.op, vars); err == nil {
 				res = s.run(ctx, plan, vars)
+				if plan.size.Load() > maxCachedPlanSize {
+					p.d.forget(p.op, plan)
+				}
 			}
 		}
 	}
