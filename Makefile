@@ -1,7 +1,7 @@
 # The two set-up commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run build frontend test lint bench bench-api bench-frontend neo4j-up neo4j-down soak fuzz clean
+.PHONY: run build frontend test lint bench bench-api bench-frontend neo4j-up neo4j-down soak load fuzz clean
 
 # Builds the web explorer and the binary, then serves on the embedded store
 # (or on Neo4j when NEO4J_URI is set). Without npm, serves the API alone.
@@ -59,6 +59,12 @@ bench-api:
 # stopped and restarted under load; report in test-results/soak.json.
 soak:
 	scripts/soak
+
+# 32 clients in a closed loop, then 32 hostile readers, against the embedded
+# store and a Neo4j of its own (LOAD_DURATION, default 2m; LOAD_HOSTILE_DURATION,
+# default 1m); reports in test-results/load-*.json.
+load:
+	scripts/load
 
 # Every fuzz target for FUZZTIME each (default 20s; make test runs it too).
 fuzz:

@@ -29,3 +29,9 @@ var Mappings embed.FS
 //
 //go:embed public
 var Public embed.FS
+
+// Links holds claims that join the curated data to a public dataset
+// (links/<dataset id>.yaml), which loaders.AddPublic adds with the dataset.
+//
+//go:embed links/*.yaml
+var Links embed.FS

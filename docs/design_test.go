@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attribution-explorer/attribution/graph"
 	"github.com/attribution-explorer/attribution/graph/storetest"
 	"github.com/attribution-explorer/attribution/schema"
 	"github.com/attribution-explorer/attribution/server"
@@ -39,8 +40,14 @@ func TestDesignNumbersAreTrue(t *testing.T) {
 		{design, "read timeout", fmt.Sprintf("cut off after %d s", int(server.ReadTimeout.Seconds()))},
 		{readme, "README limits", fmt.Sprintf("a query may hold %d KiB and %s tokens, nest %d levels, select %s fields once its fragments are expanded (%d of the same name at one level), and cost about %s",
 			schema.MaxQueryBytes>>10, n(schema.MaxTokens), schema.MaxDepth, n(schema.MaxFields), schema.MaxSameKey, n(schema.MaxCost))},
-		{readme, "README objects and timeout", fmt.Sprintf("it may return %s objects in lists; every list argument is bounded (see `graph/store.go`); a request gets %d s",
-			n(schema.MaxObjects), int(schema.RequestTimeout.Seconds()))},
+		{readme, "README objects and timeout", fmt.Sprintf("it may return %s objects in lists; every list argument is bounded (see `graph/store.go`); a request gets %d s, and its answer %d MiB",
+			n(schema.MaxObjects), int(schema.RequestTimeout.Seconds()), server.DefaultMaxAnswerBytes>>20)},
+		{readme, "README syntax limits", fmt.Sprintf("a field or directive takes %d arguments, an input object %d fields, an operation %d variables, a document %d aliases, and validation stops after %d errors",
+			schema.MaxArguments, schema.MaxObjectFields, schema.MaxVariables, schema.MaxAliases, schema.MaxValidationErrors)},
+		{design, "syntax limits", fmt.Sprintf("(%d arguments of a field or directive, %d fields of an input object, %d directives on a selection, %d variables, %d aliases); then full validation, which stops after %d errors",
+			schema.MaxArguments, schema.MaxObjectFields, schema.MaxDirectives, schema.MaxVariables, schema.MaxAliases, schema.MaxValidationErrors)},
+		{design, "answer bytes", fmt.Sprintf("into a buffer bounded by %d MiB", server.DefaultMaxAnswerBytes>>20)},
+		{design, "sizes", fmt.Sprintf("names of %d characters, %d aliases of %d characters, descriptions of %s bytes", graph.MaxNameChars, graph.MaxAliases, graph.MaxAliasChars, n(graph.MaxDescriptionBytes))},
 	} {
 		if !strings.Contains(c.doc, c.text) {
 			t.Errorf("%s: the docs do not say %q", c.name, c.text)

@@ -118,13 +118,36 @@ type Dimension string
 //	MONTH               its month; a date known to the year only is keyed by
 //	                    the year itself ("2021": some month of 2021, never a
 //	                    month invented), an undated item by no key
-//	ATTRIBUTING_COUNTRY the COUNTRYs the item is ISSUED_BY (attributing,
-//	                    indicting or responding)
+//	ATTRIBUTING_COUNTRY the states that issued the item (attributing,
+//	                    indicting or responding), along sourced chains:
+//	                    the COUNTRYs it is ISSUED_BY, and those whose
+//	                    government an issuer is or belongs to (ISSUED_BY
+//	                    an agency or official, then up to two PART_OF or
+//	                    WORKS_FOR, then GOVERNMENT_OF); with none, an
+//	                    attribution "by receiver government" (its
+//	                    attribution_basis) is the receiver's: the COUNTRY
+//	                    its incidents TARGETED, when there is one (with
+//	                    several receivers, which one attributed is not
+//	                    said: none). An attribution by a
+//	                    company, the media or the attacker itself (by its
+//	                    basis, see AttributorType) has none: the country a
+//	                    dataset gives it is the attributor's home, not an
+//	                    attributing state
+//	ATTRIBUTOR_TYPE     who attributed, by kind (AttributorTypes): what
+//	                    the attribution_basis says (BasisAttributorTypes);
+//	                    without a basis that says it, STATE when the item
+//	                    has an ATTRIBUTING_COUNTRY, and the kind of each
+//	                    ORGANIZATION it is ISSUED_BY (OrgTypeAttributorTypes);
+//	                    none (unknown) otherwise
 //	ATTRIBUTING_ACTOR   the other entities it is ISSUED_BY (agencies,
 //	                    companies, officials)
 //	ATTRIBUTED_COUNTRY  attributions: the COUNTRYs they ACCUSE; other
 //	                    measures: the COUNTRYs they ACCUSE and those their
-//	                    incidents are ATTRIBUTED_TO
+//	                    incidents are ATTRIBUTED_TO (for incidents, the
+//	                    initiator coding: EuRepoC's initiator country)
+//	ACCUSED_COUNTRY     the COUNTRYs an attribution names: attributions, the
+//	                    COUNTRYs they ACCUSE; incidents, the COUNTRYs any
+//	                    known attribution that CONCERNS them ACCUSES
 //	ATTRIBUTED_ACTOR    the same for every other kind, plus, but for
 //	                    attributions, who CONDUCTED their incidents
 //	VICTIM_COUNTRY      the COUNTRYs their incidents TARGETED
@@ -150,11 +173,14 @@ const (
 	ByAttributionType    Dimension = "ATTRIBUTION_TYPE"
 	ByAttributionBasis   Dimension = "ATTRIBUTION_BASIS"
 	ByResponseType       Dimension = "RESPONSE_TYPE"
+	ByAttributorType     Dimension = "ATTRIBUTOR_TYPE"
+	ByAccusedCountry     Dimension = "ACCUSED_COUNTRY"
 )
 
 // Dimensions lists the dimensions, in the order of the GraphQL enum.
 var Dimensions = []Dimension{ByYear, ByMonth, ByAttributingCountry, ByAttributingActor, ByAttributedCountry,
-	ByAttributedActor, ByVictimCountry, BySector, ByAttributionType, ByAttributionBasis, ByResponseType}
+	ByAttributedActor, ByVictimCountry, BySector, ByAttributionType, ByAttributionBasis, ByResponseType,
+	ByAttributorType, ByAccusedCountry}
 
 // Valid reports whether d is one of Dimensions.
 func (d Dimension) Valid() bool { return slices.Contains(Dimensions, d) }
@@ -162,7 +188,8 @@ func (d Dimension) Valid() bool { return slices.Contains(Dimensions, d) }
 // IsEntity reports whether the keys of d are entities.
 func (d Dimension) IsEntity() bool {
 	switch d {
-	case ByAttributingCountry, ByAttributingActor, ByAttributedCountry, ByAttributedActor, ByVictimCountry, BySector:
+	case ByAttributingCountry, ByAttributingActor, ByAttributedCountry, ByAttributedActor, ByVictimCountry, BySector,
+		ByAccusedCountry:
 		return true
 	}
 	return false
@@ -171,14 +198,92 @@ func (d Dimension) IsEntity() bool {
 // AppliesTo reports whether items of m can have keys in d.
 func (d Dimension) AppliesTo(m Measure) bool {
 	switch d {
-	case ByAttributingCountry, ByAttributingActor:
+	case ByAttributingCountry, ByAttributingActor, ByAttributorType:
 		return m != Incidents
+	case ByAccusedCountry:
+		return m == Attributions || m == Incidents
 	case ByAttributionType, ByAttributionBasis:
 		return m == Attributions
 	case ByResponseType:
 		return m == LegalResponses || m == PoliticalResponses
 	}
 	return d.Valid()
+}
+
+// The keys of ATTRIBUTOR_TYPE: who attributed, by kind.
+const (
+	StateAttributor   = "STATE"
+	IntlOrgAttributor = "INTERNATIONAL_ORGANIZATION"
+	CompanyAttributor = "COMPANY"
+	MediaAttributor   = "MEDIA"
+	SelfAttributor    = "SELF"
+)
+
+// AttributorTypes are the keys of ATTRIBUTOR_TYPE and their names.
+var AttributorTypes = map[string]string{
+	StateAttributor:   "a state",
+	IntlOrgAttributor: "an international organisation",
+	CompanyAttributor: "a company",
+	MediaAttributor:   "the media",
+	SelfAttributor:    "the attacker itself",
+}
+
+// BasisAttributorTypes: the attribution_basis values (EuRepoC's codes) that
+// say who attributed. Its other values ("Attribution by third-party",
+// "Receiver attributes attacker", "Contested attribution") do not: the
+// issuers say it.
+var BasisAttributorTypes = map[string]string{
+	"Attacker confirms":                         SelfAttributor,
+	"IT-security community attributes attacker": CompanyAttributor,
+	"Media-based attribution":                   MediaAttributor,
+	ReceiverGovernmentBasis:                     StateAttributor,
+	"Attribution by EU institution/agency":      IntlOrgAttributor,
+	"Attribution by international organization": IntlOrgAttributor,
+}
+
+// ReceiverGovernmentBasis is the attribution_basis of an attribution by the
+// receiver's government: EuRepoC leaves its attributing country empty when
+// the attributor is the receiver.
+const ReceiverGovernmentBasis = "Attribution by receiver government / state entity"
+
+// OrgTypeKey is the attribute that says what an ORGANIZATION is.
+const OrgTypeKey = "org_type"
+
+// OrgTypeAttributorTypes: the org_type of an issuer that says who attributed.
+var OrgTypeAttributorTypes = map[string]string{
+	"GOVERNMENT": StateAttributor,
+	"AGENCY":     StateAttributor,
+	"ALLIANCE":   IntlOrgAttributor,
+	"FORUM":      IntlOrgAttributor,
+	"COMPANY":    CompanyAttributor,
+}
+
+// StateChainTypes are the relations followed from an issuer towards the
+// government it belongs to (at most StateChainHops of them), before the
+// GOVERNMENT_OF that gives the country: an agency PART_OF a government, an
+// official WORKS_FOR an agency.
+var StateChainTypes = []string{"PART_OF", "WORKS_FOR"}
+
+// StateChainHops is the most StateChainTypes relations followed.
+const StateChainHops = 2
+
+// NoAttributingState reports whether an item's basis says a company, the
+// media or the attacker itself attributed: then it has no ATTRIBUTING_COUNTRY.
+func NoAttributingState(basis string) bool {
+	t := BasisAttributorTypes[basis]
+	return t == CompanyAttributor || t == MediaAttributor || t == SelfAttributor
+}
+
+// NonStateBases are the attribution_basis values of NoAttributingState.
+func NonStateBases() []string {
+	var out []string
+	for b := range BasisAttributorTypes {
+		if NoAttributingState(b) {
+			out = append(out, b)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // MonthUnknown ends the name of a MONTH key that is a year: "2021, month unknown".

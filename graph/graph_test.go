@@ -69,3 +69,43 @@ func TestValidateBatch(t *testing.T) {
 		t.Errorf("problems:\n got %v\nwant %v", strings.Join(got, " "), want)
 	}
 }
+
+func TestActKnownFrom(t *testing.T) {
+	d := MustDate
+	attr := func(kv ...string) []Attribute {
+		var out []Attribute
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, Attribute{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		e    Entity
+		want int
+	}{
+		{"an attribution, from its day", Entity{Kind: Event, Start: d("2018-06-08"), Attributes: attr(EventTypeKey, "ATTRIBUTION")}, 20180608},
+		{"a month: its last day", Entity{Kind: Event, Start: d("2020-02"), Attributes: attr(EventTypeKey, "STATEMENT")}, 20200229},
+		{"a year: 31 December", Entity{Kind: Event, Start: d("2018"), Attributes: attr(EventTypeKey, "POLITICAL_RESPONSE")}, 20181231},
+		{"an undated attribution", Entity{Kind: Event, Attributes: attr(EventTypeKey, "ATTRIBUTION")}, 0},
+		{"an intrusion is no public act", Entity{Kind: Event, Start: d("2018"), Attributes: attr(EventTypeKey, "INTRUSION")}, 0},
+		{"an incident", Entity{Kind: Campaign, Start: d("2018")}, 0},
+		{"an indictment, from its unsealing", Entity{Kind: Indictment, Start: d("2021-05"), Attributes: attr(UnsealedKey, "2021-07-16")}, 20210716},
+		{"a sanction, from its date", Entity{Kind: Indictment, Start: d("2020-07-30")}, 20200730},
+	} {
+		if got := ActKnownFrom(&c.e); got != c.want {
+			t.Errorf("%s: ActKnownFrom = %d, want %d", c.name, got, c.want)
+		}
+	}
+	published := func(string) PartialDate { return d("2023") }
+	att := Entity{Kind: Event, Start: d("2018"), Sources: []string{"ds"}, Attributes: attr(EventTypeKey, "ATTRIBUTION")}
+	if got := EntityKnownFrom(&att, published); got != 20181231 {
+		t.Errorf("EntityKnownFrom = %d, want the act's 20181231", got)
+	}
+	for typ, want := range map[string]int{"ISSUED_BY": 20181231, "ACCUSES": 20181231, "TARGETED": 20231231} {
+		r := Relation{Type: typ, Sources: []string{"ds"}}
+		if got := RelationKnownFrom(&r, ActKnownFrom(&att), published); got != want {
+			t.Errorf("RelationKnownFrom(%s) = %d, want %d", typ, got, want)
+		}
+	}
+}

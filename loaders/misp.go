@@ -1096,11 +1096,15 @@ func (x *mispReader) batch() graph.Batch {
 		entityAt = append(entityAt, "sector "+sec.name)
 	}
 
+	// A relation cites the dataset, whose entry states it (its meta:
+	// country, cfr-suspected-victims ...), not the entry's refs: MISP gives
+	// those for the entry as a whole, and they stay on the entity as its
+	// references (APT40's cover the group in general, none its targeting of
+	// Norway).
 	for _, e := range x.entries {
-		sources := append([]string{ds.ID}, e.refs...)
 		add := func(typ, to string, confidence *int) {
 			r := graph.Relation{ID: mispRelationID(e.id, typ, to), Type: typ, From: e.id, To: to,
-				Sources: slices.Clone(sources)}
+				Sources: slices.Clone(dsOnly)}
 			if confidence != nil {
 				c := *confidence
 				r.Confidence = &c

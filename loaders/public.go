@@ -123,6 +123,9 @@ func AddPublic(b graph.Batch, ids []string, out io.Writer) (graph.Batch, error) 
 		}
 		var mrep MergeReport
 		b, mrep = Merge(b, add, decisions...)
+		if b, err = AddLinks(b, d.ID); err != nil {
+			return b, err
+		}
 		fmt.Fprintf(out, "%s %s: %d entities, %d relations, %d sources read in %s\n%s%s", d.Name, d.Version,
 			len(add.Entities), len(add.Relations), len(add.Sources), time.Since(start).Round(time.Millisecond), rep.String(), mrep.String())
 	}

@@ -436,6 +436,52 @@ func IsDatasetError(err error) bool {
 	return errors.As(err, &e)
 }
 
+// batchExisting is what a batch holds, as graph.Existing.
+type batchExisting struct {
+	kinds   map[string]graph.Kind
+	sources map[string]bool
+}
+
+func (e batchExisting) EntityKind(id string) graph.Kind { return e.kinds[id] }
+func (e batchExisting) HasSource(id string) bool        { return e.sources[id] }
+
+// AddLinks adds to b the claims of data/links/<dataset>.yaml, if the file
+// exists: claims that join the curated data to the dataset, checked
+// against b, which must hold both.
+func AddLinks(b graph.Batch, dataset string) (graph.Batch, error) {
+	name := path.Join("links", dataset+".yaml")
+	raw, err := fs.ReadFile(data.Links, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return b, nil
+	}
+	if err != nil {
+		return b, err
+	}
+	d := &yamlDataset{positions: map[string][]position{}}
+	d.file(path.Join("data", name), raw)
+	if len(d.errs) > 0 {
+		return b, d.errs
+	}
+	ex := batchExisting{kinds: map[string]graph.Kind{}, sources: map[string]bool{}}
+	for _, e := range b.Entities {
+		ex.kinds[e.ID] = e.Kind
+	}
+	for _, s := range b.Sources {
+		ex.sources[s.ID] = true
+	}
+	for _, p := range d.batch.Validate(ex) {
+		pos := d.positions[p.Item][p.Index]
+		d.errs = append(d.errs, fmt.Sprintf("%s: %s", pos.at(p.Field), p.Message))
+	}
+	if len(d.errs) > 0 {
+		return b, d.errs
+	}
+	b.Sources = append(b.Sources, d.batch.Sources...)
+	b.Entities = append(b.Entities, d.batch.Entities...)
+	b.Relations = append(b.Relations, d.batch.Relations...)
+	return b, nil
+}
+
 // Curated returns the curated dataset of the data package as one batch.
 func Curated() (graph.Batch, error) {
 	return LoadYAML(data.Curated, data.Dir, "data/")

@@ -67,7 +67,10 @@ func aggregateFields(t *types, store graph.Store) graphql.Fields {
 		"from": {Type: partialDate, Description: "Keep the items whose own date overlaps [from, to]; with a window, undated items are left out."},
 		"to":   {Type: partialDate},
 		"knownAt": {Type: partialDate, Description: "Count what was known by this date: the items, and the relations every dimension " +
-			"reads, with a source certainly public by then."},
+			"reads, with a source certainly public by then, or made public by a public act by then: an attribution, a statement, " +
+			"a political response, an indictment's unsealing or a sanction is known from its own date, and so is what it says " +
+			"(ISSUED_BY, ACCUSES, CONCERNS, CHARGES). A date of month or year precision counts from its last day (\"2018\" from " +
+			"31 December 2018). Incidents are not public acts: one is known from its sources."},
 		"minConfidence": {Type: graphql.Int, Description: "Read only the relations with at least this confidence (0 to 100; " +
 			"relations without one go): the keys of every dimension and the incidents an item concerns. Items are entities and are not filtered."},
 		"kinds":    {Type: graphql.NewList(graphql.NewNonNull(t.kind)), Description: "Items of these kinds only, among those the measure counts."},
@@ -242,24 +245,43 @@ func aggregateFields(t *types, store graph.Store) graphql.Fields {
 }
 
 var measureDescriptions = map[graph.Measure]string{
-	graph.Attributions:       "EVENTs of event_type ATTRIBUTION.",
-	graph.Incidents:          "CAMPAIGNs, and EVENTs of an incident's event_type (INTRUSION, LEAK).",
-	graph.LegalResponses:     "INDICTMENTs: indictments, sanctions, investigations.",
-	graph.PoliticalResponses: "EVENTs of event_type POLITICAL_RESPONSE.",
+	graph.Attributions: "EVENTs of event_type ATTRIBUTION. Their dimensions read their own relations (ISSUED_BY, ACCUSES, " +
+		"CONCERNS) and those of the incidents they CONCERN.",
+	graph.Incidents: "CAMPAIGNs, and EVENTs of an incident's event_type (INTRUSION, LEAK). Attributed to a state by the " +
+		"initiator coding: group by ATTRIBUTED_COUNTRY (ATTRIBUTED_TO, CONDUCTED); by any attribution that names it: " +
+		"ACCUSED_COUNTRY (the ACCUSES of the attributions that CONCERN it).",
+	graph.LegalResponses: "INDICTMENTs: indictments, sanctions, investigations. Their dimensions read their ISSUED_BY and " +
+		"ACCUSES, and the relations of the incidents they CONCERN.",
+	graph.PoliticalResponses: "EVENTs of event_type POLITICAL_RESPONSE, read as legal responses are.",
 }
 
 var dimensionDescriptions = map[graph.Dimension]string{
-	graph.ByYear:               "The year of the item's own date.",
-	graph.ByMonth:              `Its month; an item dated to the year only is keyed by the year ("2021, month unknown"): no month is invented.`,
-	graph.ByAttributingCountry: "The countries the item is ISSUED_BY (not for INCIDENTS).",
-	graph.ByAttributingActor:   "The agencies, companies and officials it is ISSUED_BY (not for INCIDENTS).",
-	graph.ByAttributedCountry:  "The countries an attribution ACCUSES; for the other measures also those their incidents are ATTRIBUTED_TO.",
-	graph.ByAttributedActor:    "The same for actors and organisations, and for the other measures who CONDUCTED their incidents.",
-	graph.ByVictimCountry:      "The countries the incident TARGETED (for attributions and responses, the incidents they CONCERN).",
-	graph.BySector:             "The sectors the incident TARGETED.",
-	graph.ByAttributionType:    "The attribution's attribution_type (ATTRIBUTIONS only).",
-	graph.ByAttributionBasis:   "The attribution's attribution_basis (ATTRIBUTIONS only).",
-	graph.ByResponseType:       "The response's legal_action, or else its response_type (responses only).",
+	graph.ByYear:  "The year of the item's own date.",
+	graph.ByMonth: `Its month; an item dated to the year only is keyed by the year ("2021, month unknown"): no month is invented.`,
+	graph.ByAttributingCountry: "The states that issued the item (not for INCIDENTS), along sourced chains: the countries it " +
+		"is ISSUED_BY, and those whose government an issuer is part of (ISSUED_BY an agency or official, up to two PART_OF or " +
+		"WORKS_FOR, then GOVERNMENT_OF); with none, an attribution whose attribution_basis is \"" + graph.ReceiverGovernmentBasis +
+		"\" is the receiver's: the country its incidents TARGETED, if they TARGETED one (of several, which attributed is " +
+		"not said: none). An attribution whose basis says a company, the media " +
+		"or the attacker itself attributed has none (the country a dataset gives is the attributor's home). Drill into an " +
+		"item to see the relations each key was derived from.",
+	graph.ByAttributorType: "Who attributed, by kind: STATE, INTERNATIONAL_ORGANIZATION, COMPANY, MEDIA or SELF (the " +
+		"attacker itself); none: unknown (not for INCIDENTS). Read from the attribution_basis when it says who attributed " +
+		"(EuRepoC's codes: attacker confirms, IT-security community, media-based, by receiver government, by an EU or " +
+		"international organisation); otherwise STATE when the item has an ATTRIBUTING_COUNTRY, and the org_type of each " +
+		"organisation it is ISSUED_BY (GOVERNMENT and AGENCY a state, ALLIANCE and FORUM an international organisation, " +
+		"COMPANY a company). A joint attribution by states and an alliance has both keys.",
+	graph.ByAccusedCountry: "The countries an attribution names: for ATTRIBUTIONS those they ACCUSE; for INCIDENTS " +
+		"those ACCUSED by any attribution that CONCERNS them (where ATTRIBUTED_COUNTRY reads the initiator coding). " +
+		"Attributions and incidents only.",
+	graph.ByAttributingActor:  "The agencies, companies and officials it is ISSUED_BY (not for INCIDENTS).",
+	graph.ByAttributedCountry: "The countries an attribution ACCUSES; for the other measures also those their incidents are ATTRIBUTED_TO.",
+	graph.ByAttributedActor:   "The same for actors and organisations, and for the other measures who CONDUCTED their incidents.",
+	graph.ByVictimCountry:     "The countries the incident TARGETED (for attributions and responses, the incidents they CONCERN).",
+	graph.BySector:            "The sectors the incident TARGETED.",
+	graph.ByAttributionType:   "The attribution's attribution_type (ATTRIBUTIONS only).",
+	graph.ByAttributionBasis:  "The attribution's attribution_basis (ATTRIBUTIONS only).",
+	graph.ByResponseType:      "The response's legal_action, or else its response_type (responses only).",
 }
 
 // aggregateQueryArgs reads the arguments common to both fields.

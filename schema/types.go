@@ -22,6 +22,7 @@ type types struct {
 	entity          *graphql.Interface
 	objects         map[graph.Kind]*graphql.Object
 	relation        *graphql.Object
+	stateDerivation *graphql.Object
 	graphFilter     *graphql.InputObject
 	timelineFilter  *graphql.InputObject
 }
@@ -150,6 +151,18 @@ func newTypes() *types {
 			return t.objects[sourceAs[graph.Entity](p.Value).Kind]
 		},
 	})
+	t.stateDerivation = graphql.NewObject(graphql.ObjectConfig{
+		Name: "StateDerivation", Description: "A key of ATTRIBUTING_COUNTRY and the claims it was derived from.",
+		Fields: graphql.FieldsThunk(func() graphql.Fields {
+			return graphql.Fields{
+				"country": field(graphql.NewNonNull(t.entity), "", func(d graph.StateDerivation) any { return d.Country }),
+				"rule": field(graphql.NewNonNull(graphql.String), "ISSUED_BY (directly), GOVERNMENT (an issuer's government) "+
+					"or RECEIVER (an attribution by the receiver's government).", func(d graph.StateDerivation) any { return d.Rule }),
+				"via": field(nonNullList(t.relation), "The relations followed, from the item on, each with its sources.",
+					func(d graph.StateDerivation) any { return d.Via }),
+			}
+		}),
+	})
 	t.relation = graphql.NewObject(graphql.ObjectConfig{
 		Name: "Relation", Description: "A directed, dated, sourced claim between two entities.",
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
@@ -252,7 +265,9 @@ func newTypes() *types {
 		"from":          {Type: partialDate, Description: "Keep what overlaps [from, to]."},
 		"to":            {Type: partialDate},
 		"minConfidence": {Type: graphql.Int},
-		"knownAt":       {Type: partialDate, Description: "Keep only claims with a source published on or before this date."},
+		"knownAt": {Type: partialDate, Description: "Keep only claims known by this date: " +
+			"with a source certainly public by then, or made by a public act by then (an attribution, a statement, an indictment's " +
+			"unsealing, a sanction: known from its own date, with what it says; a month or a year counts from its last day)."},
 	}
 	gf := graphql.InputObjectConfigFieldMap{"relationTypes": {Type: graphql.NewList(graphql.NewNonNull(graphql.String))}}
 	tf := graphql.InputObjectConfigFieldMap{"entities": {Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Items that are, or touch, one of these."}}
@@ -300,6 +315,34 @@ func (t *types) entityFields() graphql.Fields {
 					}
 					return countRelations(e.ID, v.([]graph.Relation)), nil
 				}), nil
+			}),
+		},
+		"attributingStates": {
+			Type: nonNullList(t.stateDerivation),
+			Description: "The keys of this item in the aggregates' ATTRIBUTING_COUNTRY, each with the relations it was derived " +
+				"from (ISSUED_BY a country; an issuer's government, through PART_OF, WORKS_FOR and GOVERNMENT_OF; or, for an " +
+				"attribution by the receiver's government, the one country its incident TARGETED), read with the same knownAt " +
+				"and minConfidence as an aggregate's. Empty for an item with none (a company's, the media's, the attacker's own " +
+				"attribution, or not an act).",
+			Args: graphql.FieldConfigArgument{
+				"knownAt":       {Type: partialDate},
+				"minConfidence": {Type: graphql.Int},
+			},
+			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
+				e := p.Source.(graph.Entity)
+				knownAt, err := dateArg(p.Args, "knownAt", "knownAt")
+				if err != nil {
+					return nil, err
+				}
+				minConfidence := intPtr(p.Args["minConfidence"])
+				if err := (&graph.Filter{MinConfidence: minConfidence}).Check(); err != nil {
+					return nil, err
+				}
+				out, err := graph.AttributingStates(p.Context, batcherFrom(p.Context).store, &e, knownAt, minConfidence)
+				if out == nil {
+					out = []graph.StateDerivation{}
+				}
+				return out, err
 			}),
 		},
 		"relations": {

@@ -18,7 +18,7 @@ import (
 // body, per error): a query with thousands of bad arguments, or with
 // thousands of newlines in front of them, cost seconds to tens of seconds
 // of CPU. So: the syntax a schema error can be reported on is counted and
-// bounded first (syntaxCounts); validation stops after maxErrors errors or
+// bounded first (syntaxCounts); validation stops after MaxValidationErrors errors or
 // when the request's context ends; and error locations come from one index
 // of the text's lines (lineIndex), not from a scan per error.
 
@@ -26,12 +26,12 @@ import (
 // validation. Our fields take at most 6 arguments and our inputs at most 6
 // fields; the limits leave room for clients' tools and refuse the floods.
 const (
-	MaxArguments    = 16  // arguments of one field or directive
-	MaxDirectives   = 8   // directives on one field, fragment or operation
-	MaxObjectFields = 32  // fields of one input object value
-	MaxVariables    = 64  // variables of one operation
-	MaxAliases      = 100 // aliased fields of the whole document
-	maxErrors       = 20  // validation errors reported; it stops at that
+	MaxArguments        = 16  // arguments of one field or directive
+	MaxDirectives       = 8   // directives on one field, fragment or operation
+	MaxObjectFields     = 32  // fields of one input object value
+	MaxVariables        = 64  // variables of one operation
+	MaxAliases          = 100 // aliased fields of the whole document
+	MaxValidationErrors = 20  // validation errors reported; it stops at that
 )
 
 // checkSyntax refuses a document over one of the limits above. It walks the
@@ -153,7 +153,7 @@ func shortName(s string) string {
 }
 
 // validate runs the rules over the document as graphql.ValidateDocument
-// does, but stops at maxErrors errors (adding one that says so) or when ctx
+// does, but stops at MaxValidationErrors errors (adding one that says so) or when ctx
 // ends (returning ctx's error).
 func validate(ctx context.Context, s *graphql.Schema, doc *ast.Document, rules []graphql.ValidationRuleFn) ([]gqlerrors.FormattedError, error) {
 	typeInfo := graphql.NewTypeInfo(&graphql.TypeInfoConfig{Schema: s})
@@ -166,7 +166,7 @@ func validate(ctx context.Context, s *graphql.Schema, doc *ast.Document, rules [
 	stopped := false
 	bounded := &visitor.VisitorOptions{
 		Enter: func(p visitor.VisitFuncParams) (string, any) {
-			if len(vc.Errors()) >= maxErrors || ctx.Err() != nil {
+			if len(vc.Errors()) >= MaxValidationErrors || ctx.Err() != nil {
 				stopped = true
 				return visitor.ActionBreak, nil
 			}
@@ -179,9 +179,9 @@ func validate(ctx context.Context, s *graphql.Schema, doc *ast.Document, rules [
 		return nil, err
 	}
 	errs := vc.Errors()
-	if stopped || len(errs) > maxErrors {
-		errs = append(errs[:min(len(errs), maxErrors):min(len(errs), maxErrors)],
-			gqlerrors.FormattedError{Message: "validation stopped after " + strconv.Itoa(maxErrors) + " errors"})
+	if stopped || len(errs) > MaxValidationErrors {
+		errs = append(errs[:min(len(errs), MaxValidationErrors):min(len(errs), MaxValidationErrors)],
+			gqlerrors.FormattedError{Message: "validation stopped after " + strconv.Itoa(MaxValidationErrors) + " errors"})
 	}
 	return errs, nil
 }

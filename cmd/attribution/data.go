@@ -91,7 +91,7 @@ func readFile(cfg Config, file string, base []graph.Entity) (graph.Batch, loader
 // importFiles merges STIX bundles into the Neo4j store: the store's
 // entities are the base, so an imported entity joins the one already there;
 // sources the store already has are kept as they are.
-func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer) error {
 	if cfg.Neo4j.URI == "" && !cfg.DryRun {
 		return fmt.Errorf("import writes into Neo4j (set NEO4J_URI); the embedded store takes files with serve -import, and -dry-run reports without writing")
 	}
@@ -146,7 +146,10 @@ func importFiles(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 			}
 		}
 		start := time.Now()
-		if err := store.Upsert(ctx, write); err != nil {
+		progress, done := bulkProgress(stderr, log, "importing "+file)
+		err = store.Upsert(graph.WithBulk(ctx, progress), write)
+		done()
+		if err != nil {
 			return fmt.Errorf("%s: nothing was written: %w", file, err)
 		}
 		fmt.Fprintf(stdout, "written in %s: %d entities, %d relations, %d sources\n", time.Since(start).Round(time.Millisecond),

@@ -86,9 +86,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		case "serve":
 			return serve(ctx, cfg, log, stdout)
 		case "load":
-			return load(ctx, cfg, log, stdout)
+			return load(ctx, cfg, log, stdout, stderr)
 		case "import":
-			return importFiles(ctx, cfg, log, stdout)
+			return importFiles(ctx, cfg, log, stdout, stderr)
 		case "export":
 			return export(ctx, cfg, log, stdout)
 		}
@@ -234,7 +234,10 @@ func loadCuratedIfEmpty(ctx context.Context, store graph.Store, cfg Config, log 
 		return err
 	}
 	log.Info("the store is empty: loading the curated data and the public datasets")
-	return store.Upsert(ctx, b)
+	// A log line every few seconds; no timeout, however slow the host:
+	// a load that failed would fail again at every restart.
+	progress := &progressLog{log: log, what: "loading", every: progressEvery, now: time.Now}
+	return store.Upsert(graph.WithBulk(ctx, progress.report), b)
 }
 
 // curatedBatch reads and validates the curated data: the files in
@@ -259,7 +262,7 @@ func readCurated(cfg Config, stdout io.Writer) (graph.Batch, error) {
 	return b, nil
 }
 
-func load(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+func load(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer) error {
 	b, err := readCurated(cfg, stdout)
 	if err != nil {
 		return err
@@ -277,7 +280,10 @@ func load(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	}
 	defer store.Close()
 	start := time.Now()
-	if err := store.Upsert(ctx, b); err != nil {
+	progress, done := bulkProgress(stderr, log, "loading")
+	err = store.Upsert(graph.WithBulk(ctx, progress), b)
+	done()
+	if err != nil {
 		return err
 	}
 	c, err := store.Counts(ctx)

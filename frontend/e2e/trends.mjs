@@ -165,8 +165,9 @@ export async function trendsTests({ test, open }) {
     await test("trends-drill-down-lists-items-with-sources-and-shows-them-in-the-graph", async (keep) => {
       const page = keep(await at("?view=trends"));
       await charts(page, ["years"]);
-      const { aggregate: a } = await api(full, `{ aggregate(measure: ATTRIBUTIONS, groupBy: [YEAR, ATTRIBUTING_COUNTRY], filter: { where: [{ dimension: YEAR, values: ["2022"] }, { dimension: ATTRIBUTING_COUNTRY, values: ["united-states"] }] }) { buckets { count ids(first: 500) } } }`);
-      const bucket = a.buckets[0];
+      const { aggregate: a } = await api(full, `{ aggregate(measure: ATTRIBUTIONS, groupBy: [YEAR, ATTRIBUTING_COUNTRY], filter: { where: [{ dimension: YEAR, values: ["2022"] }, { dimension: ATTRIBUTING_COUNTRY, values: ["united-states"] }] }) { buckets { keys { id } count ids(first: 500) } } }`);
+      // The bucket of 2022 and the US (a joint attribution has other countries' buckets too).
+      const bucket = a.buckets.find((b) => b.keys[0].id === "2022" && b.keys[1].id === "united-states");
       // By keyboard: focus the segment and press Enter.
       const seg = page.locator("#chart-years [data-drill='years|2022|united-states']");
       await seg.focus();
@@ -207,6 +208,28 @@ export async function trendsTests({ test, open }) {
       assert.match(page.url(), new RegExp(`sel=${id}`));
       assert.doesNotMatch(page.url(), /view=trends/);
       await page.locator("#detail-name").waitFor();
+      return page;
+    });
+
+    await test("trends-drill-down-cites-what-a-derived-state-rests-on", async (keep) => {
+      // Attributions of China in 2021: the UK through its government (the joint
+      // attribution of 19 July), Norway as the receiver (its parliament's Exchange hack).
+      const page = keep(await at("?view=trends&focus=china&open=years%7C2021%7Cunited-kingdom"));
+      const drill = page.locator("#trends-drill");
+      await drill.locator(".drill-item").first().waitFor();
+      const joint = drill.locator(".drill-item[data-id='hafnium-joint-attribution-2021']");
+      await joint.waitFor();
+      const uk = await joint.locator(".drill-derived").innerText();
+      assert.match(uk, /United Kingdom through its government: .*ISSUED_BY Government of the United Kingdom .*Government of the United Kingdom GOVERNMENT_OF United Kingdom/s);
+      assert.match(uk, /United States through its government/);
+      assert.ok((await joint.locator(".drill-derived a").count()) > 0, "the claims followed cite no source");
+      await joint.scrollIntoViewIfNeeded();
+      await shot(page, "trends-desktop-7-derived-state");
+      await page.goto(full.url + "?view=trends&focus=china&open=years%7C2021%7Cnorway");
+      const norway = page.locator("#trends-drill .drill-item[data-id='eurepoc-incident-1333-attribution-1']");
+      await norway.waitFor();
+      assert.match(await norway.locator(".drill-derived").innerText(),
+        /Norway as the receiver .*CONCERNS Microsoft Exchange Hack: Norwegian Parliament .*→ Microsoft Exchange Hack: Norwegian Parliament TARGETED Norway/s);
       return page;
     });
 

@@ -56,6 +56,8 @@ export interface DrillItem {
   id: string; kind: string; name: string; start: string | null; end: string | null;
   sources: { id: string; title: string; publisher: string | null; url: string | null; published: string | null }[];
   relations: { type: string; to: { name: string } }[]; // ISSUED_BY and ACCUSES, out of the item
+  /** The attributing states the counts derive, each with the claims it follows (GOVERNMENT, RECEIVER; ISSUED_BY: directly). */
+  attributingStates?: { country: { name: string }; rule: string; via: { type: string; from: { name: string }; to: { name: string }; sources: { title: string; url: string | null }[] }[] }[];
 }
 
 /** The trends view's loaded data (what it shows is view.trends, in the URL). */

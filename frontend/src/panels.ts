@@ -12,7 +12,7 @@ import { defaultState, isPartialDate, KINDS, LABEL_DENSITIES, type Kind, type La
 import { shallowEqual, type Store } from "./store";
 import { shownMemo } from "./graph";
 import {
-  KIND_STYLE, origin, publicBy, TIMELINE_GROUPS,
+  KIND_STYLE, knownBy, origin, publicBy, TIMELINE_GROUPS,
   type Dataset, type Detail, type Entity, type NamedRelation, type Relation, type RelationCount, type Source,
 } from "./view";
 
@@ -466,9 +466,15 @@ function derivedCounts(e: Detail): RelationCount[] {
   return [...m.values()].sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
 }
 
+/** fromEntity is the entity at a relation's "from" end, when the page holds it (for knownBy). */
+function fromEntity(s: AppState, id: string): Entity | null {
+  if (s.detail.entity?.id === id) return s.detail.entity;
+  return shownMemo(s).nodes.find((n) => n.id === id) ?? null;
+}
+
 function claimItem(s: AppState, t: Messages, e: Entity, r: NamedRelation, up: (fn: (s: AppState) => AppState) => void) {
   const known = s.view.filter.knownAt;
-  const early = publicBy(r.sources, known);
+  const early = knownBy(r.sources, known, r.from.id === e.id ? e : fromEntity(s, r.from.id), r.type);
   const out = r.from.id === e.id;
   const other = out ? r.to : r.from;
   return h("li", { class: `claim${early ? "" : " later"}` },
@@ -512,7 +518,7 @@ function claimView(s: AppState, t: Messages, up: (fn: (s: AppState) => AppState)
       h("dt", {}, t.colConfidence), h("dd", {}, confidenceText(t, r.confidence))),
     r.description ? longText("desc", r.description) : h("span"),
     h("p", {}, originNote(t, r.sources, s.meta.datasets)),
-    publicBy(r.sources, known) ? h("span") : h("p", { class: "later-note" }, t.notYetPublic),
+    knownBy(r.sources, known, fromEntity(s, r.from.id), r.type) ? h("span") : h("p", { class: "later-note" }, t.notYetPublic),
     h("h3", {}, `${t.sources} (${r.sources.length})`),
     sourceList(t, s.lang, r.sources, known),
     h("div", { class: "buttons" }, goto(r.from.id, from), goto(r.to.id, to)),

@@ -79,10 +79,16 @@ export const DRILL_IDS = `query DrillIds($measure: AggregateMeasure!, $groupBy: 
 const SOURCE = "id title publisher url published";
 /** Who issued an act and whom it names: what tells apart the many attributions of one incident. */
 const PARTIES = `relations(direction: OUT, types: ["ISSUED_BY", "ACCUSES"], first: 12) { type to { name } }`;
-/** items is one query for a page of entities by id (aliases e0, e1 ...: the server fetches them at once). */
+/** The attributing states the aggregates derive for an item, with the claims each follows (Entity.attributingStates). */
+const STATES = `attributingStates(knownAt: $known, minConfidence: $minConfidence) { country { name } rule via { type from { name } to { name } sources { title url } } }`;
+/**
+ * items is one query for a page of entities by id (aliases e0, e1 ...: the
+ * server fetches them at once), with the known-at and minimum confidence the
+ * counts used ($known, $minConfidence).
+ */
 export function itemsQuery(n: number): string {
-  const vars = Array.from({ length: n }, (_, i) => `$i${i}: ID!`).join(", ");
-  const fields = Array.from({ length: n }, (_, i) => `e${i}: entity(id: $i${i}) { id kind name start end sources { ${SOURCE} } ${PARTIES} }`).join("\n  ");
+  const vars = [...Array.from({ length: n }, (_, i) => `$i${i}: ID!`), "$known: PartialDate", "$minConfidence: Int"].join(", ");
+  const fields = Array.from({ length: n }, (_, i) => `e${i}: entity(id: $i${i}) { id kind name start end sources { ${SOURCE} } ${PARTIES} ${STATES} }`).join("\n  ");
   return `query Items(${vars}) {\n  ${fields}\n}`;
 }
 

@@ -115,9 +115,11 @@ function drillBase(s: AppState): string | null {
   return JSON.stringify([s.view.trends.open, aggregateFilter(s.view.filter, "ATTRIBUTIONS"), s.view.filter.kinds, s.view.trends.focus, s.view.trends.box, [...others]]);
 }
 
-async function fetchItems(ids: string[]): Promise<DrillItem[]> {
+async function fetchItems(ids: string[], f: AppState["view"]["filter"]): Promise<DrillItem[]> {
   if (!ids.length) return [];
-  const vars = Object.fromEntries(ids.map((id, i) => [`i${i}`, id]));
+  const vars: Record<string, unknown> = Object.fromEntries(ids.map((id, i) => [`i${i}`, id]));
+  vars.known = f.knownAt || null;
+  vars.minConfidence = f.minConfidence;
   const got = await gql<Record<string, DrillItem | null>>(itemsQuery(ids.length), vars);
   return ids.map((id, i) => got[`e${i}`] ?? { id, kind: "", name: id, start: null, end: null, sources: [], relations: [] });
 }
@@ -133,7 +135,7 @@ function drillLoader(store: Store<AppState>) {
     if (d.key === key && d.status === "ok") {
       if (d.items.length >= Math.min(shown, d.ids.length)) return;
       store.update((st) => M.drillStarted(st, key));
-      fetchItems(d.ids.slice(d.items.length, shown)).then(
+      fetchItems(d.ids.slice(d.items.length, shown), s.view.filter).then(
         (more) => mine === seq && store.update((st) => M.drillLoaded(st, key, { ids: d.ids, count: d.count, cut: d.cut, items: [...d.items, ...more] })),
         failed);
       return;
@@ -150,7 +152,7 @@ function drillLoader(store: Store<AppState>) {
       const ids = [...new Set(parts.flatMap((p) => p.ids))].sort();
       const count = parts.reduce((a, p) => a + p.count, 0);
       const cut = parts.some((p) => p.cut);
-      const items = await fetchItems(ids.slice(0, M.DRILL_PAGE));
+      const items = await fetchItems(ids.slice(0, M.DRILL_PAGE), s.view.filter);
       if (mine === seq) store.update((st) => M.drillLoaded(st, key, { ids, count, cut, items }));
     })().catch(failed);
   }, shallowEqual);
@@ -653,10 +655,17 @@ function drillItem(it: DrillItem, t: T, lang: Lang, up: Up) {
     return names.length ? h("span", { class: "party" }, `${label} `, names.map((n, i) => [i ? ", " : "", name(n, 80)])) : null;
   };
   const parties = [party("ISSUED_BY", t.issuedBy), party("ACCUSES", t.accuses)].filter((p) => p !== null);
+  // A state the counts derive rather than read (through a government, or the receiver's), with the claims it follows.
+  const derived = (it.attributingStates ?? []).filter((d) => d.rule !== "ISSUED_BY").map((d) =>
+    h("li", { class: "derived" }, name(d.country.name, 80), " ", h("span", { class: "meta" }, d.rule === "RECEIVER" ? t.derivedReceiver : t.derivedGovernment), ": ",
+      d.via.map((r, i) => [i ? " → " : "", name(r.from.name, 60), " ", h("code", {}, r.type), " ", name(r.to.name, 60), " (",
+        r.sources.slice(0, 2).map((src, j) => [j ? ", " : "", src.url ? h("a", { href: src.url, target: "_blank", rel: "noopener noreferrer" }, name(src.title, 60)) : name(src.title, 60)]),
+        r.sources.length > 2 ? ` +${r.sources.length - 2}` : "", ")"])));
   return h("li", { class: "drill-item", "data-id": it.id },
     h("div", { class: "drill-line" }, name(it.name, 200), " ", h("span", { class: "dates" }, date), " ",
       h("button", { type: "button", class: "small show-in-graph", onclick: () => up((s) => M.showInGraph(s, it.id, it.name)) }, t.showInGraph)),
     parties.length ? h("div", { class: "drill-parties" }, parties.map((p, i) => [i ? " · " : "", p])) : null,
+    derived.length ? h("ul", { class: "drill-derived", "aria-label": t.derivedStates }, derived) : null,
     h("ul", { class: "sources" }, it.sources.slice(0, SOURCES_SHOWN).map(source)),
     rest.length ? h("details", { class: "more-sources" }, h("summary", {}, fill(t.moreSources, { n: rest.length })), h("ul", { class: "sources" }, rest.map(source))) : null);
 }

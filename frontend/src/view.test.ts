@@ -75,6 +75,22 @@ describe("known at", () => {
     expect(publicBy([dated(null)], "2030")).toBe(false);
     expect(publicBy([dated(null)], "")).toBe(true);
   });
+
+  it("knows a public act from its own date, and what it says (graph.ActKnownFrom)", async () => {
+    const { knownBy, actDate } = await import("./view");
+    const late = [dated("2023")];
+    const att = { kind: "EVENT" as const, start: "2018", attributes: [{ key: "event_type", value: "ATTRIBUTION" }] };
+    expect(actDate(att)).toBe("2018");
+    expect(knownBy(late, "2018-12-30", att)).toBe(false);
+    expect(knownBy(late, "2018-12-31", att)).toBe(true); // a year counts from 31 December
+    expect(knownBy(late, "2018-12-31", att, "ISSUED_BY")).toBe(true);
+    expect(knownBy(late, "2018-12-31", att, "TARGETED")).toBe(false);
+    const intrusion = { kind: "EVENT" as const, start: "2018-01-02", attributes: [{ key: "event_type", value: "INTRUSION" }] };
+    expect(knownBy(late, "2020", intrusion)).toBe(false);
+    const indictment = { kind: "INDICTMENT" as const, start: "2021-05", attributes: [{ key: "unsealed", value: "2021-07-16" }] };
+    expect(knownBy(late, "2021-07-15", indictment)).toBe(false);
+    expect(knownBy(late, "2021-07-16", indictment, "CHARGES")).toBe(true);
+  });
 });
 
 describe("origin", () => {

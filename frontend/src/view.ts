@@ -199,3 +199,41 @@ export function publicBy(sources: Source[], knownAt: string): boolean {
   const limit = interval(knownAt).end.getTime();
   return sources.some((s) => !!s.published && interval(s.published).end.getTime() <= limit);
 }
+
+/** The event types of public acts, and what an act says (graph.PublicActEventTypes, PublicActRelationTypes). */
+export const PUBLIC_ACT_EVENT_TYPES = ["ATTRIBUTION", "STATEMENT", "ADVISORY", "POLITICAL_RESPONSE", "LEGAL_ACTION", "COMMITMENT", "DISCLOSURE"];
+export const PUBLIC_ACT_RELATION_TYPES = ["ISSUED_BY", "ACCUSES", "CONCERNS", "CHARGES"];
+
+/**
+ * actDate is the date from which a public act is known by itself, as the
+ * API counts it (graph.ActKnownFrom): an attribution, a statement … from its
+ * own date, an indictment from its "unsealed" attribute or else its date;
+ * null for anything else, or an undated act.
+ */
+export function actDate(e: Pick<Entity, "kind" | "start" | "attributes"> | null | undefined): string | null {
+  if (!e) return null;
+  const attr = (k: string) => e.attributes.find((a) => a.key === k)?.value ?? "";
+  if (e.kind === "INDICTMENT") {
+    const unsealed = attr("unsealed");
+    if (unsealed && isPartialDateLike(unsealed)) return unsealed;
+  } else if (e.kind !== "EVENT" || !PUBLIC_ACT_EVENT_TYPES.includes(attr("event_type"))) {
+    return null;
+  }
+  return e.start || null;
+}
+
+const isPartialDateLike = (s: string) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(s);
+
+/**
+ * knownBy reports whether a claim was known by knownAt, as the API counts
+ * it: one of its sources certainly public by then (publicBy), or, for a
+ * public act (act) and what it says (relType among
+ * PUBLIC_ACT_RELATION_TYPES, act its "from" end), the act's own date by
+ * then ("2018" from 31 December).
+ */
+export function knownBy(sources: Source[], knownAt: string, act?: Pick<Entity, "kind" | "start" | "attributes"> | null, relType?: string): boolean {
+  if (publicBy(sources, knownAt)) return true;
+  if (relType !== undefined && !PUBLIC_ACT_RELATION_TYPES.includes(relType)) return false;
+  const own = actDate(act);
+  return !!own && publicBy([{ published: own } as Source], knownAt);
+}

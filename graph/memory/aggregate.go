@@ -145,6 +145,45 @@ func (s *Store) in(q *graph.AggregateQuery, id, typ string, fn func(*entity)) {
 	}
 }
 
+// attributingStates are the COUNTRYs of item e's ATTRIBUTING_COUNTRY (see
+// graph.ByAttributingCountry), each once.
+func (s *Store) attributingStates(q *graph.AggregateQuery, e *entity, incidents []*entity) []*entity {
+	basis := e.Attr(graph.AttributionBasisKey)
+	if graph.NoAttributingState(basis) {
+		return nil
+	}
+	var out []*entity
+	add := func(x *entity) {
+		if x.Kind == graph.Country && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	// up follows StateChainTypes from x, then GOVERNMENT_OF.
+	var up func(x *entity, hops int)
+	up = func(x *entity, hops int) {
+		s.out(q, x.ID, "GOVERNMENT_OF", add)
+		if hops == graph.StateChainHops {
+			return
+		}
+		for _, typ := range graph.StateChainTypes {
+			s.out(q, x.ID, typ, func(y *entity) { up(y, hops+1) })
+		}
+	}
+	s.out(q, e.ID, "ISSUED_BY", func(x *entity) {
+		add(x)
+		up(x, 0)
+	})
+	if len(out) == 0 && basis == graph.ReceiverGovernmentBasis {
+		for _, inc := range incidents {
+			s.out(q, inc.ID, "TARGETED", add)
+		}
+		if len(out) > 1 { // several receivers: which one attributed is not said
+			out = nil
+		}
+	}
+	return out
+}
+
 // keys are the keys of item e in dimension d, each once, in id order.
 func (s *Store) keys(q *graph.AggregateQuery, d graph.Dimension, e *entity, incidents []*entity) []graph.Key {
 	var out []graph.Key
@@ -187,7 +226,33 @@ func (s *Store) keys(q *graph.AggregateQuery, d graph.Dimension, e *entity, inci
 			add(graph.Key{Dimension: d, ID: id, Name: name})
 		}
 	case graph.ByAttributingCountry:
-		s.out(q, e.ID, "ISSUED_BY", entityKey(isCountry))
+		for _, x := range s.attributingStates(q, e, incidents) {
+			add(graph.Key{Dimension: d, ID: x.ID, Name: x.Name, Kind: x.Kind})
+		}
+	case graph.ByAttributorType:
+		basis := e.Attr(graph.AttributionBasisKey)
+		if t, ok := graph.BasisAttributorTypes[basis]; ok {
+			add(graph.Key{Dimension: d, ID: t, Name: graph.AttributorTypes[t]})
+			break
+		}
+		if len(s.attributingStates(q, e, incidents)) > 0 {
+			add(graph.Key{Dimension: d, ID: graph.StateAttributor, Name: graph.AttributorTypes[graph.StateAttributor]})
+		}
+		s.out(q, e.ID, "ISSUED_BY", func(x *entity) {
+			if t, ok := graph.OrgTypeAttributorTypes[x.Attr(graph.OrgTypeKey)]; ok && x.Kind == graph.Organization {
+				add(graph.Key{Dimension: d, ID: t, Name: graph.AttributorTypes[t]})
+			}
+		})
+	case graph.ByAccusedCountry:
+		if q.Measure == graph.Attributions {
+			s.out(q, e.ID, "ACCUSES", entityKey(isCountry))
+			break
+		}
+		s.in(q, e.ID, "CONCERNS", func(a *entity) {
+			if graph.Attributions.Counts(&a.Entity) && known(q, a.known) {
+				s.out(q, a.ID, "ACCUSES", entityKey(isCountry))
+			}
+		})
 	case graph.ByAttributingActor:
 		s.out(q, e.ID, "ISSUED_BY", entityKey(notCountry))
 	case graph.ByAttributedCountry:

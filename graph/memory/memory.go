@@ -26,7 +26,7 @@ type Store struct {
 
 type entity struct {
 	graph.Entity
-	known int // graph.KnownFrom of its sources
+	known int // graph.EntityKnownFrom (relations: graph.RelationKnownFrom)
 }
 
 type relation struct {

@@ -57,12 +57,12 @@ func (s *Store) reindex() {
 	s.ids = s.ids[:0]
 	for id, e := range s.entities {
 		s.ids = append(s.ids, id)
-		e.known = graph.KnownFrom(e.Sources, published)
+		e.known = graph.EntityKnownFrom(&e.Entity, published)
 	}
 	slices.Sort(s.ids)
 	s.search.update(s.entities, s.ids)
 	for _, r := range s.relations {
-		r.known = graph.KnownFrom(r.Sources, published)
+		r.known = graph.RelationKnownFrom(&r.Relation, graph.ActKnownFrom(&s.entities[r.From].Entity), published)
 	}
 	s.links = make(map[string][]*relation, len(s.adjacent))
 	for id, rids := range s.adjacent {

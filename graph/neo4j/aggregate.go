@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attribution-explorer/attribution/graph"
@@ -142,7 +143,22 @@ func dimensionKeys(q *graph.AggregateQuery, d graph.Dimension) string {
 		return "CASE WHEN e.start IS NULL THEN [] WHEN e.prec = $yearPrecision THEN [[e.start, e.start + $monthUnknown, '']] " +
 			"ELSE [[left(e.start, 7), left(e.start, 7), '']] END"
 	case graph.ByAttributingCountry:
-		return collect(out("e", "tIssuedBy", country))
+		return "states"
+	case graph.ByAttributorType:
+		typeKey := "[t, $attributorTypes[t], '']"
+		return fmt.Sprintf(`CASE WHEN basis IN keys($basisTypes) THEN [[$basisTypes[basis], $attributorTypes[$basisTypes[basis]], '']]
+			ELSE COLLECT { UNWIND (CASE WHEN size(states) > 0 THEN [$stateType] ELSE [] END) + COLLECT {
+				MATCH (e)-[r:REL]->(x) WHERE r.type = $tIssuedBy AND %s AND x.kind = $kOrganization
+				  AND %s IN keys($orgTypes) RETURN $orgTypes[%s] AS o } AS t
+				RETURN DISTINCT %s AS k } END`, keeps("r"), attr("x", "aOrgType"), attr("x", "aOrgType"), typeKey)
+	case graph.ByAccusedCountry:
+		if q.Measure == graph.Attributions {
+			return collect(out("e", "tAccuses", country))
+		}
+		return collect(fmt.Sprintf(`MATCH (a)-[c:REL]->(e) WHERE c.type = $tConcerns AND %s AND %s
+			  AND a.kind = $kEvent AND %s = $attributionType
+			MATCH (a)-[r:REL]->(x) WHERE r.type = $tAccuses AND %s AND %s RETURN DISTINCT %s AS k`,
+			keeps("c"), known("a"), attr("a", "aEventType"), keeps("r"), country, keyOf))
 	case graph.ByAttributingActor:
 		return collect(out("e", "tIssuedBy", notCountry))
 	case graph.ByAttributedCountry:
@@ -182,6 +198,10 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 		"tConducted": "CONDUCTED", "tTargeted": "TARGETED",
 		"aEventType": graph.EventTypeKey, "aAttributionType": graph.AttributionTypeKey, "aAttributionBasis": graph.AttributionBasisKey,
 		"aLegalAction": graph.LegalActionKey, "aResponseType": graph.ResponseTypeKey,
+		"aOrgType": graph.OrgTypeKey, "kOrganization": string(graph.Organization), "tGovernmentOf": "GOVERNMENT_OF",
+		"chainTypes": graph.StateChainTypes, "receiverBasis": graph.ReceiverGovernmentBasis, "nonStateBases": graph.NonStateBases(),
+		"basisTypes": anyMap(graph.BasisAttributorTypes), "orgTypes": anyMap(graph.OrgTypeAttributorTypes),
+		"attributorTypes": anyMap(graph.AttributorTypes), "stateType": graph.StateAttributor, "attributionType": "ATTRIBUTION",
 	}
 	if !q.KnownAt.IsZero() {
 		p["knownAt"] = q.KnownAt.Last()
@@ -210,8 +230,25 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 	`)
 	}
 	needed := q.NeededDimensions()
+	if slices.Contains(needed, graph.ByAttributingCountry) || slices.Contains(needed, graph.ByAttributorType) {
+		// states: ATTRIBUTING_COUNTRY, which ATTRIBUTOR_TYPE reads too.
+		const country = "x.kind = $kCountry"
+		chain := fmt.Sprintf(`MATCH (e)-[r:REL]->(y)-[hs:REL*0..%d]->(g)-[rg:REL]->(x)
+			WHERE r.type = $tIssuedBy AND %s AND all(h IN hs WHERE h.type IN $chainTypes AND %s)
+			  AND rg.type = $tGovernmentOf AND %s AND %s RETURN DISTINCT %s AS k`,
+			graph.StateChainHops, keeps("r"), keeps("h"), keeps("rg"), country, keyOf)
+		b.WriteString(`WITH e, incs, ` + attr("e", "aAttributionBasis") + ` AS basis
+		WITH e, incs, basis, CASE WHEN basis IN $nonStateBases THEN [] ELSE COLLECT { ` + out("e", "tIssuedBy", country) +
+			" UNION " + chain + ` } END AS states
+		WITH e, incs, basis, states, CASE WHEN size(states) = 0 AND basis = $receiverBasis
+			THEN COLLECT { UNWIND incs AS i ` + out("i", "tTargeted", country) + ` } ELSE [] END AS receivers
+		WITH e, incs, basis, CASE WHEN size(states) > 0 THEN states WHEN size(receivers) = 1 THEN receivers ELSE [] END AS states
+		`)
+	} else {
+		b.WriteString("WITH e, incs, null AS basis, [] AS states\n")
+	}
 	vars := map[graph.Dimension]string{}
-	b.WriteString("WITH e, incs")
+	b.WriteString("WITH e, incs, basis, states")
 	for i, d := range needed {
 		vars[d] = fmt.Sprintf("d%d", i)
 		fmt.Fprintf(&b, ",\n\t%s AS %s", dimensionKeys(q, d), vars[d])
@@ -244,4 +281,13 @@ func aggregateQuery(q *graph.AggregateQuery, lags bool) (string, map[string]any)
 		b.WriteString(", coalesce(e.start, '') AS date, [i IN incs WHERE i.start IS NOT NULL | i.start] AS starts")
 	}
 	return b.String(), p
+}
+
+// anyMap is a map of strings as a Cypher parameter.
+func anyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }

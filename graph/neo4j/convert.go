@@ -52,6 +52,9 @@ func entityProps(e graph.Entity) map[string]any {
 		"start": dateProp(e.Start), "end": dateProp(e.End), "lo": lo, "hi": hi, "prec": int(e.Start.Precision()),
 		"sources": listProp(e.Sources)}
 	setSearchProps(p, e) // search.go
+	if act := graph.ActKnownFrom(&e); act != 0 {
+		p["act"] = act // a public act is known from its own date (Upsert sets known)
+	}
 	if e.Description != "" {
 		p["description"] = e.Description
 	}

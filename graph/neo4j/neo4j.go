@@ -41,7 +41,9 @@ type Config struct {
 // Timeouts of the transactions the store runs.
 const (
 	// A backstop on Neo4j's side; the request's own deadline (shorter)
-	// normally ends a read first.
+	// normally ends a read first. Bulk writes (graph.WithBulk, or any write
+	// of replanAfter rows or more: a load, an import) have none: on a busy
+	// machine the default data took longer than these (issue #23).
 	readTimeout  = 20 * time.Second
 	writeTimeout = 2 * time.Minute
 	rowsPerQuery = 1000 // rows of one UNWIND
@@ -160,6 +162,12 @@ func (s *Store) Ping(ctx context.Context) error {
 // read runs one read query: readers routing, the named database, a timeout;
 // at once ErrUnavailable while Neo4j was just found unreachable.
 func (s *Store) read(ctx context.Context, query string, params map[string]any) ([]*driver.Record, error) {
+	return s.readWithin(ctx, readTimeout, query, params)
+}
+
+// readWithin is read with a transaction timeout of its own: 0 is none (the
+// reads of a bulk write, graph.WithBulk).
+func (s *Store) readWithin(ctx context.Context, timeout time.Duration, query string, params map[string]any) ([]*driver.Record, error) {
 	if until := s.unreachableUntil.Load(); until != 0 {
 		now := time.Now()
 		// One read at a time asks Neo4j again (it takes the next window);
@@ -170,14 +178,18 @@ func (s *Store) read(ctx context.Context, query string, params map[string]any) (
 			}
 		}
 	}
-	return s.query(ctx, query, params)
+	return s.queryWithin(ctx, timeout, query, params)
 }
 
 func (s *Store) query(ctx context.Context, query string, params map[string]any) ([]*driver.Record, error) {
+	return s.queryWithin(ctx, readTimeout, query, params)
+}
+
+func (s *Store) queryWithin(ctx context.Context, timeout time.Duration, query string, params map[string]any) ([]*driver.Record, error) {
 	start := time.Now().UnixNano()
 	res, err := driver.ExecuteQuery(ctx, s.driver, query, params, driver.EagerResultTransformer,
 		driver.ExecuteQueryWithDatabase(s.db), driver.ExecuteQueryWithReadersRouting(),
-		driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(readTimeout)))
+		driver.ExecuteQueryWithTransactionConfig(driver.WithTxTimeout(timeout)))
 	if err != nil {
 		err = s.mapError(err)
 		var ge *graph.Error

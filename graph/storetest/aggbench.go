@@ -24,6 +24,8 @@ func BenchAggregates(b *testing.B, store graph.Store) {
 	china.Where = []graph.Condition{{Dimension: graph.ByAttributedCountry, Values: []string{"china"}}}
 	whoNamesChina := q(graph.Attributions, graph.ByAttributingCountry)
 	whoNamesChina.Where = china.Where
+	typesOfChina := q(graph.Attributions, graph.ByAttributorType, graph.ByAttributingCountry)
+	typesOfChina.Where = china.Where
 	known := q(graph.Attributions, graph.ByYear, graph.ByAttributingCountry)
 	known.KnownAt = graph.MustDate("2019-12-31")
 	cases := []benchCase{
@@ -33,6 +35,7 @@ func BenchAggregates(b *testing.B, store graph.Store) {
 		}},
 		{"AttributionsOfChinaByYearAndCountry", func() error { _, err := a.Aggregate(ctx, china); return err }},
 		{"AttributingCountriesOfChina", func() error { _, err := a.Aggregate(ctx, whoNamesChina); return err }},
+		{"AttributorTypesOfChina", func() error { _, err := a.Aggregate(ctx, typesOfChina); return err }},
 		{"AttributionsKnownAt", func() error { _, err := a.Aggregate(ctx, known); return err }},
 		{"AttributingByAttributed", func() error {
 			_, err := a.Aggregate(ctx, q(graph.Attributions, graph.ByAttributingCountry, graph.ByAttributedCountry))

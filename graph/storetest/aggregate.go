@@ -32,6 +32,7 @@ var aggregateCases = []Case{
 	{"AttributionsFilters", testAggregateFilters},
 	{"AttributionsKnownAt", testAggregateKnownAt},
 	{"AttributionsMinConfidence", testAggregateMinConfidence},
+	{"WhoAttributed", testAggregateWhoAttributed},
 	{"Incidents", testAggregateIncidents},
 	{"Responses", testAggregateResponses},
 	{"Paging", testAggregatePaging},
@@ -338,12 +339,28 @@ func testAggregateKnownAt(t *testing.T, s graph.Store) {
 		"sec-energy 1 [att-3]", "- 3 [att-1 att-4 att-6]")
 	q = aggQuery(at, graph.ByYear)
 	q.KnownAt = d("2021-03-30")
-	aggregate(t, s, "a source of month precision counts from its last day", q, 2, "2018 1 [att-6]", "2019 1 [att-1]")
+	aggregate(t, s, "a source and an act of month precision count from their last day (att-3 from 31 March); "+
+		"att-4 from its own date, 15 February", q, 3, "2018 1 [att-6]", "2019 1 [att-1]", "2021 1 [att-4]")
 	q = aggQuery(at, graph.ByAttributingActor)
+	q.KnownAt = d("2021-12-30")
+	aggregate(t, s, "known at 2021-12-30: att-2 is known (its source), its NCSC issuer (s-2022) not yet", q, 5,
+		"- 5 [att-1 att-2 att-3 att-4 att-6]")
 	for _, k := range []string{"2021-12-31", "2021"} {
 		q.KnownAt = d(k)
-		aggregate(t, s, "known at "+k+": att-2 is known, its NCSC issuer not yet", q, 5, "- 5 [att-1 att-2 att-3 att-4 att-6]")
+		aggregate(t, s, "known at "+k+": what att-2 says is known from its own date, a year: from 31 December", q, 5,
+			"org-ncsc 1 [att-2]", "- 4 [att-1 att-3 att-4 att-6]")
 	}
+	q = aggQuery(at, graph.ByAttributingCountry)
+	q.KnownAt = d("2021-02-14")
+	aggregate(t, s, "known at 2021-02-14: att-4 not yet", q, 2, "c-no 1 [att-1]", "c-us 1 [att-6]")
+	q.KnownAt = d("2021-02-15")
+	aggregate(t, s, "known at 2021-02-15: att-4 and its issuer from the attribution's own day, though their source is of March", q, 3,
+		"c-no 1 [att-1]", "c-uk 1 [att-4]", "c-us 1 [att-6]")
+	q = aggQuery(at, graph.ByVictimCountry)
+	q.KnownAt = d("2021-02-15")
+	aggregate(t, s, "the incident att-4 concerns is no public act: known from its source only", q, 3,
+		"c-no 2 [att-1 att-6]", "- 1 [att-4]")
+	q = aggQuery(at, graph.ByAttributingActor)
 	q.KnownAt = d("2022-02-10")
 	aggregate(t, s, "known at 2022-02-10", q, 6, "org-ncsc 1 [att-2]", "- 5 [att-1 att-3 att-4 att-5 att-6]")
 	q = aggQuery(graph.Incidents, graph.ByYear)
@@ -579,4 +596,132 @@ func testTimeToAttributionFilters(t *testing.T, s graph.Store) {
 		"2021 1 [att-3] measured=1 exact=0 wide=1 before=0 undated=0 days=60..455 q1={257.5 60 455} median={257.5 60 455} q3={257.5 60 455}")
 	q.Where = []graph.Condition{{Dimension: graph.ByAttributedCountry, Values: []string{"c-zz"}}}
 	lags(t, s, "nothing", q, 0)
+}
+
+// testAggregateWhoAttributed: ATTRIBUTING_COUNTRY along sourced chains
+// (an official WORKS_FOR an agency PART_OF a government GOVERNMENT_OF a
+// country) and by the receiver; ATTRIBUTOR_TYPE from the basis or the
+// issuers; ACCUSED_COUNTRY of incidents, beside the initiator coding.
+func testAggregateWhoAttributed(t *testing.T, s graph.Store) {
+	d := graph.MustDate
+	attr := func(kv ...string) []graph.Attribute {
+		var out []graph.Attribute
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, graph.Attribute{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	att := func(id, date, basis string) graph.Entity {
+		e := graph.Entity{ID: id, Kind: graph.Event, Name: id, Start: d(date), Sources: []string{"s-2021"},
+			Attributes: attr("event_type", "ATTRIBUTION")}
+		if basis != "" {
+			e.Attributes = append(e.Attributes, graph.Attribute{Key: graph.AttributionBasisKey, Value: basis})
+		}
+		return e
+	}
+	n := 0
+	var rels []graph.Relation
+	rel := func(from, typ, to, source string) {
+		n++
+		rels = append(rels, graph.Relation{ID: fmt.Sprintf("wa-%02d", n), Type: typ, From: from, To: to, Sources: []string{source}})
+	}
+	rel("org-gov-uk", "GOVERNMENT_OF", "c-uk", "s-2019")
+	rel("org-ncsc", "PART_OF", "org-gov-uk", "s-2022") // known from 2022-02-10
+	rel("person-off", "WORKS_FOR", "org-ncsc", "s-2019")
+	// att-7: an official of the NCSC and an alliance
+	rel("att-7", "ISSUED_BY", "person-off", "s-2021")
+	rel("att-7", "ISSUED_BY", "org-alliance", "s-2021")
+	rel("att-7", "ACCUSES", "c-cn", "s-2021")
+	rel("att-7", "CONCERNS", "inc-c", "s-2021")
+	// att-8: by the receiver's government, no issuer: Norway, which inc-a TARGETED
+	rel("att-8", "ACCUSES", "c-cn", "s-2021")
+	rel("att-8", "CONCERNS", "inc-a", "s-2021")
+	// att-9: a company, whose home country the data gives
+	rel("att-9", "ISSUED_BY", "c-us", "s-2021")
+	rel("att-9", "ISSUED_BY", "org-lab", "s-2021")
+	rel("att-9", "ACCUSES", "c-cn", "s-2021")
+	rel("att-9", "CONCERNS", "inc-d", "s-2021")
+	// att-10: the attacker itself; att-11: a third party, a company by its org_type
+	rel("att-10", "ACCUSES", "ta-2", "s-2021")
+	rel("att-11", "ISSUED_BY", "org-lab", "s-2021")
+	// att-12: by the receiver's government, but inc-b TARGETED France and Norway: which one is not said
+	rel("att-12", "CONCERNS", "inc-b", "s-2021")
+	upsert(t, s, graph.Batch{
+		Entities: []graph.Entity{
+			{ID: "org-gov-uk", Kind: graph.Organization, Name: "UK government", Sources: []string{"s-2019"}, Attributes: attr("org_type", "GOVERNMENT")},
+			{ID: "org-alliance", Kind: graph.Organization, Name: "Alliance", Sources: []string{"s-2019"}, Attributes: attr("org_type", "ALLIANCE")},
+			{ID: "org-lab", Kind: graph.Organization, Name: "Lab", Sources: []string{"s-2019"}, Attributes: attr("org_type", "COMPANY")},
+			{ID: "person-off", Kind: graph.Person, Name: "An official", Sources: []string{"s-2019"}},
+			att("att-7", "2021-07-19", ""),
+			att("att-8", "2021", graph.ReceiverGovernmentBasis),
+			att("att-9", "2021", "IT-security community attributes attacker"),
+			att("att-10", "2021", "Attacker confirms"),
+			att("att-11", "2021", "Attribution by third-party"),
+			att("att-12", "2021", graph.ReceiverGovernmentBasis),
+		},
+		Relations: rels,
+	})
+	at := graph.Attributions
+	aggregate(t, s, "attributing country: direct, through an official's agency's government, by the one receiver (not of two); none for a company",
+		aggQuery(at, graph.ByAttributingCountry), 12,
+		"c-fr 1 [att-3]", "c-no 2 [att-1 att-8]", "c-uk 3 [att-2 att-4 att-7]", "c-us 3 [att-2 att-5 att-6]",
+		"- 4 [att-10 att-11 att-12 att-9]")
+	aggregate(t, s, "attributor type: from the basis, else from the issuers; a joint attribution by a state and an alliance has both",
+		aggQuery(at, graph.ByAttributorType), 12,
+		"COMPANY 2 [att-11 att-9]", "INTERNATIONAL_ORGANIZATION 1 [att-7]", "SELF 1 [att-10]",
+		"STATE 9 [att-1 att-12 att-2 att-3 att-4 att-5 att-6 att-7 att-8]")
+	q := aggQuery(at, graph.ByAttributingCountry, graph.ByAttributorType)
+	q.Entities = []string{"att-7"}
+	q.KnownAt = d("2021-12-31")
+	aggregate(t, s, "known at 2021-12-31: the agency's PART_OF is not yet known, so no state", q, 1,
+		"-|INTERNATIONAL_ORGANIZATION 1 [att-7]")
+	q.KnownAt = d("2022-02-10")
+	aggregate(t, s, "known at 2022-02-10: the chain is known", q, 1,
+		"c-uk|INTERNATIONAL_ORGANIZATION 1 [att-7]", "c-uk|STATE 1 [att-7]")
+	res := aggregate(t, s, "the names of the types", aggQuery(at, graph.ByAttributorType), 12,
+		"COMPANY 2 [att-11 att-9]", "INTERNATIONAL_ORGANIZATION 1 [att-7]", "SELF 1 [att-10]",
+		"STATE 9 [att-1 att-12 att-2 att-3 att-4 att-5 att-6 att-7 att-8]")
+	same(t, "type names", res.Buckets[0].Keys[0].Name, graph.AttributorTypes[graph.CompanyAttributor])
+
+	// The derivation of each key, for the drill-down (graph.AttributingStates).
+	derive := func(id, knownAt string) []string {
+		t.Helper()
+		es := must(s.Entities(ctx, []string{id}))(t)
+		var at graph.PartialDate
+		if knownAt != "" {
+			at = d(knownAt)
+		}
+		got := must(graph.AttributingStates(ctx, s, &es[0], at, nil))(t)
+		out := []string{}
+		for _, g := range got {
+			via := []string{g.Country.ID, g.Rule}
+			for _, r := range g.Via {
+				via = append(via, r.From+" "+r.Type+" "+r.To)
+			}
+			out = append(out, strings.Join(via, " | "))
+		}
+		return out
+	}
+	same(t, "att-7's state: through its official's agency's government", derive("att-7", ""),
+		[]string{"c-uk | GOVERNMENT | att-7 ISSUED_BY person-off | person-off WORKS_FOR org-ncsc | org-ncsc PART_OF org-gov-uk | org-gov-uk GOVERNMENT_OF c-uk"})
+	same(t, "att-7 at 2021-12-31: the PART_OF is not yet known", derive("att-7", "2021-12-31"), []string{})
+	same(t, "att-8: the receiver", derive("att-8", ""), []string{"c-no | RECEIVER | att-8 CONCERNS inc-a | inc-a TARGETED c-no"})
+	same(t, "att-12: two receivers, none", derive("att-12", ""), []string{})
+	same(t, "att-9: a company, none", derive("att-9", ""), []string{})
+	same(t, "att-2: directly", derive("att-2", ""), []string{"c-uk | ISSUED_BY | att-2 ISSUED_BY c-uk", "c-us | ISSUED_BY | att-2 ISSUED_BY c-us"})
+
+	inc := graph.Incidents
+	aggregate(t, s, "incidents by the initiator coding (ATTRIBUTED_TO, CONDUCTED)", aggQuery(inc, graph.ByAttributedCountry), 4,
+		"c-cn 2 [inc-a inc-c]", "c-ru 1 [inc-b]", "- 1 [inc-d]")
+	aggregate(t, s, "incidents by any attribution that names a country (not pol-1, a political response)",
+		aggQuery(inc, graph.ByAccusedCountry), 4, "c-cn 4 [inc-a inc-b inc-c inc-d]", "c-ru 2 [inc-a inc-b]")
+	q = aggQuery(inc, graph.ByAccusedCountry)
+	q.KnownAt = d("2021-07-19")
+	aggregate(t, s, "known at 2021-07-19: the incidents then known (not inc-d), by the attributions then known", q, 3,
+		"c-cn 3 [inc-a inc-b inc-c]", "c-ru 2 [inc-a inc-b]")
+	q.KnownAt = d("2021-03-30")
+	aggregate(t, s, "known at 2021-03-30: inc-c not yet; att-2 (July) not yet, so inc-b has none", q, 2,
+		"c-cn 1 [inc-a]", "c-ru 1 [inc-a]", "- 1 [inc-b]")
+	aggregate(t, s, "attributions: ACCUSED_COUNTRY is what they ACCUSE", aggQuery(at, graph.ByAccusedCountry), 12,
+		"c-cn 7 [att-1 att-2 att-4 att-5 att-7 att-8 att-9]", "c-ru 2 [att-3 att-6]", "- 3 [att-10 att-11 att-12]")
 }

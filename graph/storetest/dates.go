@@ -7,7 +7,8 @@ import (
 )
 
 // testKnownAtPrecision: knownAt with sources and dates of month and year
-// precision, as graph.KnownFrom and graph.KnownBy define it today: a claim is
+// precision, as graph.KnownFrom and graph.KnownBy define it today (and a
+// public act, the indictment, known from its own date): a claim is
 // known from the first day its earliest source covers ("2021-07" from 1 July
 // 2021, "2021" from 1 January 2021), and knownAt keeps what was known by the
 // last day it covers ("2021-07" keeps what was known by 31 July 2021).
@@ -30,7 +31,12 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 	// from 31 December, "2021-07" from 31 July (s-old "2019-05", s-mid
 	// 2021-03-02, s-new 2021-07-19, s-fr "2021-07", s-year "2021").
 	old := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14"}
-	mid := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020", "entity:event-4@2021"}
+	// A public act is known from its own date as well (graph.ActKnownFrom):
+	// the indictment, dated "2021-05" and without an "unsealed" date, from
+	// 31 May, though its source is of 19 July.
+	may := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020", "entity:event-4@2021"}
+	mid := []string{"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020", "entity:event-4@2021",
+		"entity:indict@2021-05"}
 	july19 := []string{"entity:camp@2011", "relation:r03@2011", "relation:r09@2011", "relation:r13@2015",
 		"entity:event-3@2017-04", "relation:r15@2017-04-14", "relation:r08@2020",
 		"entity:event-4@2021", "entity:indict@2021-05", "entity:event-1@2021-07-19"}
@@ -47,6 +53,8 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 	}{
 		{"2020-12-31", old},
 		{"2021-01-01", old}, // a source dated "2021" is not yet certainly public
+		{"2021-05-30", may},
+		{"2021-05-31", mid},
 		{"2021-06-30", mid},
 		{"2021-07-01", mid}, // nor one dated "2021-07"
 		{"2021-07-18", mid},
@@ -57,6 +65,7 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 		{"2021-12-31", all}, // and "2021" from 31 December
 		{"2020-12", old},    // knownAt of month precision: what was known by its last day
 		{"2021-01", old},
+		{"2021-05", mid},
 		{"2021-06", mid},
 		{"2021-07", july31},
 		{"2020", old}, // knownAt of year precision: what was known by 31 December
@@ -75,8 +84,10 @@ func testKnownAtPrecision(t *testing.T, s graph.Store) {
 		{"actor-b", "2020", []string{"actor-b"}, []string{}},
 		{"actor-b", "2021-06", []string{"actor-b"}, []string{}},
 		{"actor-b", "2021", []string{"actor-b", "event-1", "org-m"}, []string{"r06", "r07", "r16"}}, // r12's only source is undated
-		{"person-p", "2021-06-30", []string{"person-p"}, []string{}},
-		{"person-p", "2021-07-01", []string{"person-p"}, []string{}},
+		{"person-p", "2021-05-30", []string{"person-p"}, []string{}},
+		// the indictment and whom it CHARGES: known from its own date
+		{"person-p", "2021-05-31", []string{"indict", "person-p"}, []string{"r05"}},
+		{"person-p", "2021-07-01", []string{"indict", "person-p"}, []string{"r05"}},
 		{"person-p", "2021-07-30", []string{"actor-a", "indict", "org-m", "person-p"}, []string{"r01", "r02", "r05", "r13"}},
 		{"person-p", "2021-07", []string{"actor-a", "indict", "org-m", "person-p"}, []string{"r01", "r02", "r05", "r13", "r14"}},
 	} {

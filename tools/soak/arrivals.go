@@ -23,6 +23,7 @@ type record struct {
 	dropped  bool          // not sent: every worker was busy
 	status   int           // HTTP status, 0 without a response
 	fail     string        // why it failed; "" when it passed or was shed
+	allowed  string        // neither passed nor failed: a heavy read's answer refused for its size (judgeHeavy)
 	shed     string        // the server shed it (HTTP 503 with Retry-After): its answer; "" otherwise
 	answered bool          // got an HTTP response
 }
@@ -33,6 +34,10 @@ type answer struct {
 	retryAfter string // the Retry-After header
 	body       []byte
 	err        error // no response, or the body could not be read
+	// postLight: the size of the body, its last bytes, and body only when
+	// it is short.
+	size int64
+	tail []byte
 }
 
 // load sends the arrivals and waits for the answers. At most -workers
@@ -153,11 +158,18 @@ func (s *soak) send(ctx context.Context, i int) {
 	}
 	s.mu.Unlock()
 	start := s.since()
-	a := s.post(ctx, q.body)
+	var a answer
+	if q.heavy {
+		a = s.postLight(ctx, q.body)
+	} else {
+		a = s.post(ctx, q.body)
+	}
 	end := s.since()
-	fail, shed := "", shedAnswer(a)
+	fail, allowed, shed := "", "", shedAnswer(a)
 	switch {
 	case shed != "":
+	case q.heavy:
+		fail, allowed = judgeHeavy(a)
 	case q.hostile:
 		fail = judgeHostile(q, a)
 	default:
@@ -167,7 +179,7 @@ func (s *soak) send(ctx context.Context, i int) {
 	defer s.mu.Unlock()
 	delete(s.inflight, i)
 	r := &s.records[i]
-	r.start, r.end, r.status, r.fail, r.shed, r.answered = start, end, a.status, fail, shed, a.err == nil
+	r.start, r.end, r.status, r.fail, r.allowed, r.shed, r.answered = start, end, a.status, fail, allowed, shed, a.err == nil
 	if !q.hostile && fail == "" && shed == "" && s.upStart >= 0 && s.recovered < 0 && end > s.upStart {
 		s.recovered = end
 		s.logf("first query answered after Neo4j came back: %s", q.name)

@@ -31,7 +31,19 @@ type config struct {
 	recoveryTimeout time.Duration
 	afterMin        time.Duration
 	maxShedBefore   float64
+
+	// Closed loop (closed.go): clients > 0 replaces the arrival rate.
+	clients    int
+	mix        string        // mixRealistic or mixHostileReads
+	maxP99     time.Duration // the answered-OK requests' p99 must stay under it (0: no limit)
+	probeEvery time.Duration // hostile-reads: the cheap probe's period
 }
+
+// The mixes of the closed loop.
+const (
+	mixRealistic    = "realistic"
+	mixHostileReads = "hostile-reads"
+)
 
 // parseFlags reads the flags; it exits 2 on a bad one.
 func parseFlags() config {
@@ -53,6 +65,11 @@ func parseFlags() config {
 	flag.DurationVar(&c.recoveryTimeout, "recovery-timeout", 60*time.Second, "the server must answer a query within this of Neo4j answering again")
 	flag.DurationVar(&c.afterMin, "after-min", 10*time.Second, "traffic to send after recovery at least (extends the load if needed)")
 	flag.Float64Var(&c.maxShedBefore, "max-shed-before", 0.01, "fraction of the realistic requests before the outage the server may shed (HTTP 503 with Retry-After)")
+	flag.IntVar(&c.clients, "clients", 0, "closed loop: this many clients, each sending its next request as soon as its previous one is answered (a 503 included); -rate is then unused (0: open loop at -rate)")
+	flag.StringVar(&c.mix, "mix", mixRealistic, "closed loop: what the clients send: "+mixRealistic+" (the realistic queries, and every -hostile-every th a hostile one) or "+
+		mixHostileReads+" (the most expensive valid reads, and a cheap probe query every -probe-every)")
+	flag.DurationVar(&c.maxP99, "max-p99", 0, "closed loop: fail when the p99 of the requests answered OK is over this (0: no limit)")
+	flag.DurationVar(&c.probeEvery, "probe-every", 250*time.Millisecond, "closed loop, "+mixHostileReads+": how often the cheap probe query is sent")
 	flag.Parse()
 
 	r, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rate), "/s"), 64)
@@ -91,6 +108,25 @@ func (c *config) check() error {
 		return errors.New("-outage-at: a fraction in (0, 1)")
 	case c.maxShedBefore < 0 || c.maxShedBefore > 1:
 		return errors.New("-max-shed-before: a fraction in [0, 1]")
+	}
+	if c.clients > 0 {
+		switch {
+		case c.clients > 1000:
+			return errors.New("-clients: 0 to 1000")
+		case c.mix != mixRealistic && c.mix != mixHostileReads:
+			return fmt.Errorf("-mix %q: %s or %s", c.mix, mixRealistic, mixHostileReads)
+		case c.probeEvery <= 0:
+			return errors.New("-probe-every must be positive")
+		case c.maxP99 < 0:
+			return errors.New("-max-p99 must not be negative")
+		}
+		if c.mix == mixHostileReads {
+			c.hostileEvery = 0 // valid reads only; the refused queries are the realistic mix's
+		}
+		c.workers = c.clients + 1 // the connections: a client each, and the probe
+		c.rate = 0
+	} else if c.mix != mixRealistic {
+		return fmt.Errorf("-mix %s needs -clients", c.mix)
 	}
 	if c.neo4jDir != "" {
 		// Never the developer's Neo4j (make neo4j-up: .neo4j/ on 7687).

@@ -51,6 +51,17 @@
 // the outage did not go as planned, or the server did not answer a query
 // within -recovery-timeout of Neo4j answering again. The report goes to stdout
 // and, as JSON, to -out.
+//
+// With -clients N the load is a closed loop instead (closed.go; `make load`,
+// scripts/load): N clients, each sending its next request as soon as its
+// previous one is answered, a 503 included; -rate is unused. The report counts
+// the requests by outcome (ok, GraphQL error by message, shed 503, 400,
+// timeout, other) and gives the latencies of those answered OK and of the
+// 503s, requests/s and the server's peak RSS; it fails on any failed request
+// (an internal error, a timeout, ...) and, with -max-p99, on a p99 of those
+// answered OK over it. -mix hostile-reads sends the most expensive valid
+// reads instead (heavy.go), each as large as the server's limits let it be,
+// and a cheap probe query every -probe-every, whose latency it reports.
 package main
 
 import (
@@ -81,9 +92,14 @@ type soak struct {
 
 	families [][]*query // the realistic queries, by family (takeBaseline)
 	hostile  []*query
+	probe    *query // -mix hostile-reads: the cheap query whose latency is watched (takeHeavy)
+	// heavyRefused: the heavy reads refused before the load, each replaced
+	// by a smaller one (takeHeavy), and why.
+	heavyRefused []string
 
 	mu        sync.Mutex
 	records   []record
+	probes    []probeRecord
 	inflight  map[int]*query // hostile requests in flight, by arrival index
 	downStart time.Duration  // Neo4j asked to stop; -1 before
 	downDone  time.Duration  // neo4j-down returned
@@ -131,8 +147,16 @@ func (s *soak) run() *report {
 	rep := &report{URL: s.cfg.url, Started: s.start.UTC().Format(time.RFC3339), Rate: s.cfg.rate,
 		Workers: s.cfg.workers, PlannedSeconds: s.cfg.duration.Seconds(), HostileEvery: s.cfg.hostileEvery,
 		Phases: map[string]*phaseReport{}, Hostile: map[string]*hostileReport{}}
-	s.logf("soak of %s: %.0f requests/s for %s, every %dth hostile, %d workers", s.cfg.url, s.cfg.rate,
-		s.cfg.duration, s.cfg.hostileEvery, s.cfg.workers)
+	if s.cfg.clients > 0 {
+		hostile := "no hostile query"
+		if s.cfg.hostileEvery > 0 {
+			hostile = fmt.Sprintf("every %dth request hostile", s.cfg.hostileEvery)
+		}
+		s.logf("soak of %s: closed loop of %d clients (%s) for %s, %s", s.cfg.url, s.cfg.clients, s.cfg.mix, s.cfg.duration, hostile)
+	} else {
+		s.logf("soak of %s: %.0f requests/s for %s, every %dth hostile, %d workers", s.cfg.url, s.cfg.rate,
+			s.cfg.duration, s.cfg.hostileEvery, s.cfg.workers)
+	}
 
 	if s.cfg.serverPID > 0 {
 		if rss, alive := readProc(s.cfg.serverPID); alive {
@@ -149,7 +173,11 @@ func (s *soak) run() *report {
 		return s.finish(rep)
 	}
 	s.logf("graph read: %s", before)
-	if err := s.takeBaseline(g); err != nil {
+	take := s.takeBaseline
+	if s.cfg.mix == mixHostileReads {
+		take = s.takeHeavy
+	}
+	if err := take(g); err != nil {
 		rep.fail("before the load: %v", err)
 		return s.finish(rep)
 	}
@@ -170,7 +198,11 @@ func (s *soak) run() *report {
 	} else {
 		close(outageDone)
 	}
-	s.load(ctx)
+	if s.cfg.clients > 0 {
+		s.closedLoad(ctx)
+	} else {
+		s.load(ctx)
+	}
 	rep.LoadSeconds = time.Since(loadStart).Seconds()
 	select {
 	case <-outageDone:

@@ -23,6 +23,9 @@ type query struct {
 	// entity, neighborhood, ...): the load takes the families in turn.
 	family  string
 	hostile bool
+	// heavy: one of the most expensive valid reads (-mix hostile-reads,
+	// heavy.go); its answer is not kept, only judged (judgeHeavy).
+	heavy bool
 	// badArgument: a hostile request whose document is valid but whose
 	// argument is refused when executed: HTTP 200 with a short error is
 	// right too (GraphQL reports argument errors per field).

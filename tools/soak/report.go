@@ -36,6 +36,7 @@ type report struct {
 	Phases  map[string]*phaseReport   `json:"phases"`
 	Hostile map[string]*hostileReport `json:"hostile"`
 	Outage  *outageReport             `json:"outage,omitempty"`
+	Closed  *closedReport             `json:"closedLoop,omitempty"` // -clients
 	Server  serverReport              `json:"server"`
 
 	NothingLost struct {
@@ -258,7 +259,14 @@ func (s *soak) finish(rep *report) *report {
 		rep.fail("SERVER PROCESS DIED at %.1fs (%s); hostile requests in flight: %s", s.died.Seconds(), s.diedHow,
 			orNone(strings.Join(s.atDeath, ", ")))
 	}
+	closed := s.cfg.clients > 0
+	if closed {
+		s.closedFinish(rep)
+	}
 	for _, ph := range []string{phaseBefore, phaseAfter} {
+		if closed && s.cfg.neo4jDir == "" {
+			break // closedFinish judged every request
+		}
 		p := rep.Phases[ph]
 		if n := p.Realistic - p.Passed - p.Shed; n > 0 {
 			rep.fail("%d realistic requests failed %s (outside the outage window): %s", n, phaseLabel[ph], topReasons(p.Errors, 3))
@@ -268,7 +276,7 @@ func (s *soak) finish(rep *report) *report {
 				p.NotSent, phaseLabel[ph], s.cfg.workers)
 		}
 	}
-	if p := rep.Phases[phaseBefore]; p.Shed > 0 && float64(p.Shed) > s.cfg.maxShedBefore*float64(p.Realistic) {
+	if p := rep.Phases[phaseBefore]; !closed && p.Shed > 0 && float64(p.Shed) > s.cfg.maxShedBefore*float64(p.Realistic) {
 		rep.fail("%d of %d realistic requests shed before the outage (over %.1f%%): the server does not carry %.0f requests/s",
 			p.Shed, p.Realistic, 100*s.cfg.maxShedBefore, s.cfg.rate)
 	}
@@ -343,10 +351,14 @@ func fsecs(p *float64) string {
 
 func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "\n==== soak report: %s ====\n", r.URL)
-	fmt.Fprintf(w, "load: %.0f req/s for %.1fs (planned %.0fs), %d workers, every %dth request hostile\n",
-		r.Rate, r.LoadSeconds, r.PlannedSeconds, r.Workers, r.HostileEvery)
-	fmt.Fprintf(w, "requests: %d due, %d sent, %d not sent (workers busy), %d answered, %d passed, %d shed (HTTP 503 with Retry-After)\n",
-		r.Scheduled, r.Sent, r.NotSent, r.Answered, r.Passed, r.Shed)
+	if r.Closed != nil {
+		r.Closed.print(w, r.LoadSeconds)
+	} else {
+		fmt.Fprintf(w, "load: %.0f req/s for %.1fs (planned %.0fs), %d workers, every %dth request hostile\n",
+			r.Rate, r.LoadSeconds, r.PlannedSeconds, r.Workers, r.HostileEvery)
+		fmt.Fprintf(w, "requests: %d due, %d sent, %d not sent (workers busy), %d answered, %d passed, %d shed (HTTP 503 with Retry-After)\n",
+			r.Scheduled, r.Sent, r.NotSent, r.Answered, r.Passed, r.Shed)
+	}
 
 	if o := r.Outage; o != nil {
 		fmt.Fprintf(w, "\noutage: Neo4j stop asked %s, stopped %s, start asked %s, Bolt handshake %s, neo4j-up returned %s, first query answered %s\n",
@@ -370,6 +382,23 @@ func (r *report) print(w io.Writer) {
 		}
 	}
 
+	if r.Closed == nil || r.Outage != nil {
+		r.printPhases(w)
+	}
+	if len(r.Hostile) > 0 {
+		fmt.Fprintf(w, "\nhostile queries (each must get HTTP 400):\n")
+	}
+	for _, n := range slices.Sorted(maps.Keys(r.Hostile)) {
+		h := r.Hostile[n]
+		fmt.Fprintf(w, "  %-17s %d sent, %d got 400, %d shed, slowest %.1fms\n", n, h.Sent, h.Got400, h.Shed, h.MaxMs)
+		for _, e := range slices.Sorted(maps.Keys(h.Failures)) {
+			fmt.Fprintf(w, "      %6d  %s\n", h.Failures[e], e)
+		}
+	}
+	r.printEnd(w)
+}
+
+func (r *report) printPhases(w io.Writer) {
 	fmt.Fprintf(w, "\nrealistic queries by phase (latency of the passed ones; \"all\" includes failures):\n")
 	for _, n := range phases {
 		p := r.Phases[n]
@@ -395,16 +424,9 @@ func (r *report) print(w io.Writer) {
 			fmt.Fprintf(w, "      %6d  not sent: every worker was busy (the server fell behind the arrival rate)\n", p.NotSent)
 		}
 	}
+}
 
-	fmt.Fprintf(w, "\nhostile queries (each must get HTTP 400):\n")
-	for _, n := range slices.Sorted(maps.Keys(r.Hostile)) {
-		h := r.Hostile[n]
-		fmt.Fprintf(w, "  %-17s %d sent, %d got 400, %d shed, slowest %.1fms\n", n, h.Sent, h.Got400, h.Shed, h.MaxMs)
-		for _, e := range slices.Sorted(maps.Keys(h.Failures)) {
-			fmt.Fprintf(w, "      %6d  %s\n", h.Failures[e], e)
-		}
-	}
-
+func (r *report) printEnd(w io.Writer) {
 	s := r.Server
 	fmt.Fprintf(w, "\nserver: ")
 	if s.Died {
