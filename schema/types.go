@@ -329,7 +329,7 @@ func (t *types) entityFields() graphql.Fields {
 				"minConfidence": {Type: graphql.Int},
 			},
 			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-				e := p.Source.(graph.Entity)
+				e := sourceAs[graph.Entity](p.Source)
 				knownAt, err := dateArg(p.Args, "knownAt", "knownAt")
 				if err != nil {
 					return nil, err
