@@ -192,13 +192,24 @@ func corpusQueries(t testing.TB) []string {
 	} else {
 		t.Error(err)
 	}
-	if b, err := os.ReadFile("../server/fuzz_test.go"); err == nil {
-		for _, m := range regexp.MustCompile("`(\\{\"query\": \"(?:[^`]*)\"[^`]*)`").FindAllStringSubmatch(string(b), -1) {
+	// The server's tests and fuzz seeds: the request bodies they post.
+	serverFiles, _ := filepath.Glob("../server/*_test.go")
+	n := 0
+	for _, f := range serverFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile("`(\\{\"query\" ?: ?\"[^`]*)`").FindAllStringSubmatch(string(b), -1) {
 			var req Request
 			if json.Unmarshal([]byte(m[1]), &req) == nil && req.Query != "" {
 				out = append(out, req.Query)
+				n++
 			}
 		}
+	}
+	if n < 10 {
+		t.Errorf("only %d request bodies found in server/*_test.go", n)
 	}
 	out = append(out, handWritten...)
 	return out
