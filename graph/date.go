@@ -108,6 +108,23 @@ func (d PartialDate) Precision() Precision {
 
 // String writes d as it is parsed: "2021", "2021-03", "2021-07-19", or "".
 func (d PartialDate) String() string {
+	// Without fmt for the dates of the data (the API writes thousands per
+	// answer); fmt for the others.
+	if d.Year >= 0 && d.Year <= 9999 && d.Month >= 0 && d.Month <= 99 && d.Day >= 0 && d.Day <= 99 {
+		var b [10]byte
+		b[0], b[1], b[2], b[3] = byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10)
+		b[4], b[5], b[6], b[7] = '-', byte('0'+d.Month/10), byte('0'+d.Month%10), '-'
+		b[8], b[9] = byte('0'+d.Day/10), byte('0'+d.Day%10)
+		switch d.Precision() {
+		case YearPrecision:
+			return string(b[:4])
+		case MonthPrecision:
+			return string(b[:7])
+		case DayPrecision:
+			return string(b[:10])
+		}
+		return ""
+	}
 	switch d.Precision() {
 	case YearPrecision:
 		return fmt.Sprintf("%04d", d.Year)

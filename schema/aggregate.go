@@ -87,7 +87,7 @@ func aggregateFields(t *types, store graph.Store) graphql.Fields {
 			func(k graph.Key) any { return optional(k.Name) }),
 		"kind": field(t.kind, "The entity's kind, for entity dimensions.", func(k graph.Key) any { return optional(string(k.Kind)) }),
 		"entity": {Type: t.entity, Description: "The entity, for entity dimensions.", Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-			k := p.Source.(graph.Key)
+			k := sourceAs[graph.Key](p.Source)
 			if k.Kind == "" || k.ID == "" {
 				return nil, nil
 			}
@@ -101,11 +101,11 @@ func aggregateFields(t *types, store graph.Store) graphql.Fields {
 			"count": field(graphql.NewNonNull(graphql.Int), "The items in the bucket.", func(b aggBucket) any { return b.Count }),
 			"ids": {Type: nonNullList(graphql.ID), Description: "The first ids of the items, in id order.", Args: firstArg,
 				Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return firstOf(p.Source.(aggBucket).IDs, p.Args["first"].(int))
+					return firstOf(sourceAs[aggBucket](p.Source).IDs, p.Args["first"].(int))
 				})},
 			"items": {Type: nonNullList(t.entity), Description: "The first items, in id order.", Args: firstArg,
 				Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					ids, err := firstOf(p.Source.(aggBucket).IDs, p.Args["first"].(int))
+					ids, err := firstOf(sourceAs[aggBucket](p.Source).IDs, p.Args["first"].(int))
 					if err != nil {
 						return nil, err
 					}

@@ -82,11 +82,21 @@ func (l *batcher) entity(id string) thunk {
 	}
 	l.mu.Unlock()
 	return func() (any, error) {
-		es, err := l.entityList([]string{id})
-		if err != nil || len(es) == 0 {
-			return nil, err
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		e, done := l.entities[id]
+		if !done {
+			// The first thunk of a level to miss fetches the whole level.
+			l.wantE = append(l.wantE, id)
+			if err := l.flushEntities(); err != nil {
+				return nil, err
+			}
+			e = l.entities[id]
 		}
-		return es[0], nil
+		if e == nil {
+			return nil, nil
+		}
+		return e, nil // a pointer into the cache: resolvers read it (sourceAs)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -73,6 +74,7 @@ func refuseErrors(errs []gqlerrors.FormattedError) *RequestError {
 type Prepared struct {
 	req    Request
 	doc    *ast.Document
+	d      *document
 	op     *ast.OperationDefinition
 	Cached bool // the document came from the cache: no parsing, no validation
 	// Cost is the operation's estimated cost (its fields weighted by the
@@ -96,6 +98,43 @@ func (p *Prepared) OperationName() string {
 type document struct {
 	doc    *ast.Document
 	errors []gqlerrors.FormattedError
+
+	// The compiled plans of its operations (see compile.go), made on first
+	// execution; none when its @skip or @include take variables.
+	varying bool
+	mu      sync.Mutex
+	plans   map[*ast.OperationDefinition]*plan
+}
+
+// forget drops a cached plan (grown too large to keep).
+func (d *document) forget(op *ast.OperationDefinition, p *plan) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.plans[op] == p {
+		delete(d.plans, op)
+	}
+}
+
+// planFor returns the operation's plan, compiling it on first use; nil
+// (and errNotCompiled) when graphql-go's executor is to run it.
+func (s *Schema) planFor(d *document, op *ast.OperationDefinition, vars map[string]any) (*plan, error) {
+	if d.varying {
+		return compile(&s.schema, d.doc, op, vars)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p, ok := d.plans[op]; ok {
+		if p == nil {
+			return nil, errNotCompiled
+		}
+		return p, nil
+	}
+	p, err := compile(&s.schema, d.doc, op, nil)
+	if d.plans == nil {
+		d.plans = map[*ast.OperationDefinition]*plan{}
+	}
+	d.plans[op] = p // nil when not compiled
+	return p, err
 }
 
 type documentCache = lru.Cache[[sha256.Size]byte, *document]
@@ -143,7 +182,7 @@ func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, error) {
 	if c > MaxCost {
 		return nil, refuse("the query would cost about %s (its fields weighted by the page sizes of the lists above them); the limit is %d: ask for smaller pages (first, limit) or fewer nested lists", costString(c), MaxCost)
 	}
-	return &Prepared{req: req, doc: d.doc, op: op, Cached: cached, Cost: c}, nil
+	return &Prepared{req: req, doc: d.doc, d: d, op: op, Cached: cached, Cost: c}, nil
 }
 
 func costString(c int) string {
@@ -207,7 +246,7 @@ func (s *Schema) read(ctx context.Context, text string) (d *document, rerr *Requ
 		return nil, refuse("the request was cancelled")
 	}
 	relocate(text, errs)
-	d = &document{doc: doc}
+	d = &document{doc: doc, varying: directivesVary(doc)}
 	if len(errs) > 0 {
 		d.errors = errs
 	}
@@ -265,8 +304,27 @@ func operation(doc *ast.Document, name string) (*ast.OperationDefinition, *Reque
 }
 
 // Execute runs a prepared request under the request timeout, with a fresh
-// batcher.
+// batcher: with the document's compiled plan (compile.go, exec.go), whose
+// result's Data is a *Data, or with graphql-go's executor for what plans do
+// not cover (introspection), whose Data is graphql-go's maps.
 func (s *Schema) Execute(ctx context.Context, p *Prepared) (res *graphql.Result) {
+	if testHookExecute != nil {
+		testHookExecute(ctx, s, p.req)
+	}
+	return s.execute(ctx, p, true)
+}
+
+// testHookExecute, set by the differential test, sees every request the
+// package's tests execute.
+var testHookExecute func(context.Context, *Schema, Request)
+
+// ExecuteReference runs a prepared request with graphql-go's executor
+// alone: the reference the compiled executor is tested against.
+func (s *Schema) ExecuteReference(ctx context.Context, p *Prepared) (res *graphql.Result) {
+	return s.execute(ctx, p, false)
+}
+
+func (s *Schema) execute(ctx context.Context, p *Prepared, compiled bool) (res *graphql.Result) {
 	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
 	defer cancel()
 	ctx = context.WithValue(ctx, batcherKey{}, newBatcher(ctx, s.store))
@@ -276,8 +334,23 @@ func (s *Schema) Execute(ctx context.Context, p *Prepared) (res *graphql.Result)
 			res = errorResult(errInternal)
 		}
 	}()
-	res = graphql.Execute(graphql.ExecuteParams{Schema: s.schema, AST: p.doc, OperationName: p.req.OperationName,
-		Args: p.req.Variables, Context: ctx})
+	res = nil
+	if compiled && p.d != nil {
+		// Variables are coerced as graphql-go does; a request whose
+		// variables it refuses goes to it, which says why.
+		if vars, err := gqlVariableValues(s.schema, p.op.VariableDefinitions, p.req.Variables); err == nil {
+			if plan, err := s.planFor(p.d, p.op, vars); err == nil {
+				res = s.run(ctx, plan, vars)
+				if plan.size.Load() > maxCachedPlanSize {
+					p.d.forget(p.op, plan)
+				}
+			}
+		}
+	}
+	if res == nil {
+		res = graphql.Execute(graphql.ExecuteParams{Schema: s.schema, AST: p.doc, OperationName: p.req.OperationName,
+			Args: p.req.Variables, Context: ctx})
+	}
 	relocate(p.req.Query, res.Errors)
 	for i, e := range res.Errors {
 		// graphql-go reports its own context's end in the context's words.
@@ -288,6 +361,11 @@ func (s *Schema) Execute(ctx context.Context, p *Prepared) (res *graphql.Result)
 			e.Message = publicError(ctx, context.Canceled).Error()
 		}
 		res.Errors[i].Message = shorten(e.Message)
+		// graphql-go drops the extensions of an error from a thunk (a
+		// batched store call): the code of a busy store is put back.
+		if e.Message == errBusy.message && e.Extensions["code"] == nil {
+			res.Errors[i].Extensions = map[string]any{"code": CodeBusy}
+		}
 	}
 	return res
 }

@@ -88,7 +88,7 @@ func New(store graph.Store, datasets ...graph.Dataset) (*Schema, error) {
 				}
 				return *i.Relation
 			}),
-			"sources": t.sourcesField(func(v any) []string { i := v.(graph.TimelineItem); return i.Sources() }),
+			"sources": t.sourcesField(func(v any) []string { i := sourceAs[graph.TimelineItem](v); return i.Sources() }),
 		},
 	})
 	timelineEdgeType := graphql.NewObject(graphql.ObjectConfig{Name: "TimelineEdge", Fields: graphql.Fields{

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -30,33 +31,45 @@ type types struct {
 // thunk it may return, go through publicError; not-found becomes null; and
 // the lists it returns are charged to the request's budget.
 func resolver(fn graphql.FieldResolveFn) graphql.FieldResolveFn {
-	finish := func(p graphql.ResolveParams, v any, err error) (any, error) {
+	finish := func(ctx context.Context, v any, err error) (any, error) {
 		if errors.Is(err, graph.ErrNotFound) {
 			return nil, nil
 		}
 		if err == nil {
 			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
-				err = batcherFrom(p.Context).count(rv.Len())
+				err = batcherFrom(ctx).count(rv.Len())
 			}
 		}
 		if err != nil {
-			return nil, publicError(p.Context, err)
+			return nil, publicError(ctx, err)
 		}
 		return v, nil
 	}
 	return func(p graphql.ResolveParams) (any, error) {
 		v, err := fn(p)
 		if t, ok := v.(thunk); ok && err == nil {
-			return thunk(func() (any, error) { v, err := t(); return finish(p, v, err) }), nil
+			ctx := p.Context // not p, which is large: the thunk is made for every object of a level
+			return thunk(func() (any, error) { v, err := t(); return finish(ctx, v, err) }), nil
 		}
-		return finish(p, v, err)
+		return finish(p.Context, v, err)
 	}
+}
+
+// sourceAs is the source of a field as an S. graphql-go's executor passes
+// values; the compiled one passes the entities, relations and sources of
+// lists as pointers into them, and the batcher's entities as pointers into
+// its cache, which spares a copy on the heap of each (exec.go).
+func sourceAs[S any](v any) S {
+	if p, ok := v.(*S); ok {
+		return *p
+	}
+	return v.(S)
 }
 
 // field returns a field of type t whose value is get(source).
 func field[S any](t graphql.Output, description string, get func(S) any) *graphql.Field {
 	return &graphql.Field{Type: t, Description: description,
-		Resolve: func(p graphql.ResolveParams) (any, error) { return get(p.Source.(S)), nil }}
+		Resolve: func(p graphql.ResolveParams) (any, error) { return get(sourceAs[S](p.Source)), nil }}
 }
 
 // optional turns "" into null.
@@ -114,7 +127,7 @@ func newTypes() *types {
 		Fields: graphql.Fields{
 			"field":   field(graphql.NewNonNull(graphql.String), `"description", "start" or "end".`, func(a graph.Alternative) any { return a.Field }),
 			"value":   field(graphql.NewNonNull(graphql.String), "", func(a graph.Alternative) any { return a.Value }),
-			"sources": t.sourcesField(func(v any) []string { return v.(graph.Alternative).Sources }),
+			"sources": t.sourcesField(func(v any) []string { return sourceAs[graph.Alternative](v).Sources }),
 		},
 	})
 
@@ -135,7 +148,7 @@ func newTypes() *types {
 		Description: "Everything in the graph that is not a relation.",
 		Fields:      graphql.FieldsThunk(func() graphql.Fields { return t.entityFields() }),
 		ResolveType: func(p graphql.ResolveTypeParams) *graphql.Object {
-			return t.objects[p.Value.(graph.Entity).Kind]
+			return t.objects[sourceAs[graph.Entity](p.Value).Kind]
 		},
 	})
 	t.stateDerivation = graphql.NewObject(graphql.ObjectConfig{
@@ -157,10 +170,10 @@ func newTypes() *types {
 				"id":   field(graphql.NewNonNull(graphql.ID), "", func(r graph.Relation) any { return r.ID }),
 				"type": field(graphql.NewNonNull(graphql.String), "From the vocabulary (Query.relationTypes), e.g. TARGETED, OPERATES_FOR, CHARGES.", func(r graph.Relation) any { return r.Type }),
 				"from": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return batcherFrom(p.Context).entity(p.Source.(graph.Relation).From), nil
+					return batcherFrom(p.Context).entity(sourceAs[graph.Relation](p.Source).From), nil
 				})},
 				"to": {Type: graphql.NewNonNull(t.entity), Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-					return batcherFrom(p.Context).entity(p.Source.(graph.Relation).To), nil
+					return batcherFrom(p.Context).entity(sourceAs[graph.Relation](p.Source).To), nil
 				})},
 				"role":  field(graphql.String, `Refines the type: "officer", "supervisor" ...`, func(r graph.Relation) any { return optional(r.Role) }),
 				"start": field(partialDate, "", func(r graph.Relation) any { return r.Start }),
@@ -172,7 +185,7 @@ func newTypes() *types {
 					return *r.Confidence
 				}),
 				"description": field(graphql.String, "", func(r graph.Relation) any { return optional(r.Description) }),
-				"sources":     t.sourcesField(func(v any) []string { return v.(graph.Relation).Sources }),
+				"sources":     t.sourcesField(func(v any) []string { return sourceAs[graph.Relation](v).Sources }),
 			}
 		}),
 	})
@@ -218,7 +231,7 @@ func newTypes() *types {
 			"charges":    field(nonNullList(graphql.String), "The charges, as far as known.", list("charges", ";")),
 			"defendants": {Type: nonNullList(t.entity), Description: "Who it charges.", Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
 				q := graph.RelationQuery{Direction: graph.Out, Types: []string{"CHARGES"}, Limit: graph.MaxRelations}
-				return batcherFrom(p.Context).ends(p.Source.(graph.Entity).ID, q), nil
+				return batcherFrom(p.Context).ends(sourceAs[graph.Entity](p.Source).ID, q), nil
 			})},
 		},
 	}
@@ -236,8 +249,13 @@ func newTypes() *types {
 				return fs
 			}),
 			IsTypeOf: func(p graphql.IsTypeOfParams) bool {
-				e, ok := p.Value.(graph.Entity)
-				return ok && e.Kind == k
+				switch e := p.Value.(type) {
+				case graph.Entity:
+					return e.Kind == k
+				case *graph.Entity:
+					return e.Kind == k
+				}
+				return false
 			},
 		})
 	}
@@ -277,7 +295,7 @@ func (t *types) entityFields() graphql.Fields {
 			}
 			return e.Attributes
 		}),
-		"sources": t.sourcesField(func(v any) []string { return v.(graph.Entity).Sources }),
+		"sources": t.sourcesField(func(v any) []string { return sourceAs[graph.Entity](v).Sources }),
 		"alternatives": field(nonNullList(t.alternative), "Values other datasets give for the description, start or end.", func(e graph.Entity) any {
 			if e.Alternatives == nil {
 				return []graph.Alternative{}
@@ -288,7 +306,7 @@ func (t *types) entityFields() graphql.Fields {
 			Type:        nonNullList(t.relationCount),
 			Description: "All the entity's relations counted by type and direction, most first (then by type); no filter applies.",
 			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-				e := p.Source.(graph.Entity)
+				e := sourceAs[graph.Entity](p.Source)
 				rels := batcherFrom(p.Context).relations(e.ID, graph.RelationQuery{Direction: graph.Both, Limit: graph.MaxRelations})
 				return thunk(func() (any, error) {
 					v, err := rels()
@@ -311,7 +329,7 @@ func (t *types) entityFields() graphql.Fields {
 				"minConfidence": {Type: graphql.Int},
 			},
 			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {
-				e := p.Source.(graph.Entity)
+				e := sourceAs[graph.Entity](p.Source)
 				knownAt, err := dateArg(p.Args, "knownAt", "knownAt")
 				if err != nil {
 					return nil, err
@@ -340,7 +358,7 @@ func (t *types) entityFields() graphql.Fields {
 				if err := q.Check(); err != nil {
 					return nil, err
 				}
-				return batcherFrom(p.Context).relations(p.Source.(graph.Entity).ID, q), nil
+				return batcherFrom(p.Context).relations(sourceAs[graph.Entity](p.Source).ID, q), nil
 			}),
 		},
 	}

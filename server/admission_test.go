@@ -35,6 +35,15 @@ func (g *gateStore) Counts(ctx context.Context) (graph.Counts, error) {
 	return g.Store.Counts(ctx)
 }
 
+// Entities fails with the store's error when it has one: the batched
+// calls of a query's thunks.
+func (g *gateStore) Entities(ctx context.Context, ids []string) ([]graph.Entity, error) {
+	if g.err != nil {
+		return nil, g.err
+	}
+	return g.Store.Entities(ctx, ids)
+}
+
 func newGatedServer(t *testing.T, cfg server.Config, err error) (string, *gateStore) {
 	store := &gateStore{Store: storetest.LoadCurated(t, memory.New()), entered: make(chan struct{}, 10),
 		release: make(chan struct{}), err: err}
@@ -111,10 +120,13 @@ func TestQueueWaitIsBounded(t *testing.T) {
 // internal error.
 func TestBusyStoreIs503(t *testing.T) {
 	url, _ := newGatedServer(t, server.Config{}, graph.Errorf(graph.ErrBusy, "Neo4j at bolt://x is busy (Neo.TransientError.General.MemoryPoolOutOfMemoryError): retry"))
-	status, h, body := request(t, "POST", url+"/graphql", "application/json", statsQuery)
-	msg, ext := firstError(t, body)
-	if status != 503 || h.Get("Retry-After") != "1" || ext["code"] != schema.CodeBusy || strings.Contains(msg, "internal") || strings.Contains(msg, "Neo4j") {
-		t.Fatalf("%d %q %s", status, h.Get("Retry-After"), body)
+	// A direct store call, and a batched one (a thunk's).
+	for _, q := range []string{statsQuery, `{"query": "{ entity(id: \"apt40\") { name } }"}`} {
+		status, h, body := request(t, "POST", url+"/graphql", "application/json", q)
+		msg, ext := firstError(t, body)
+		if status != 503 || h.Get("Retry-After") != "1" || ext["code"] != schema.CodeBusy || strings.Contains(msg, "internal") || strings.Contains(msg, "Neo4j") {
+			t.Fatalf("%s: %d %q %s", q, status, h.Get("Retry-After"), body)
+		}
 	}
 }
 

@@ -102,11 +102,20 @@ func (e *encoder) value(v any) {
 			e.value(x)
 		}
 		e.buf = append(e.buf, ']')
+	case jsonAppender:
+		// The compiled executor's data (schema.Data): written once, here.
+		e.buf = v.AppendJSON(e.buf, e.limit)
 	default:
 		e.marshal(v)
 		return
 	}
 	e.check()
+}
+
+// jsonAppender is data that writes its own JSON, as encoding/json would,
+// stopping once the buffer passes limit bytes.
+type jsonAppender interface {
+	AppendJSON(dst []byte, limit int) []byte
 }
 
 func (e *encoder) marshal(v any) {

@@ -19,6 +19,7 @@ type Store struct {
 	ids       []string               // entity ids, sorted
 	adjacent  map[string][]string    // entity id -> ids of its relations, sorted
 	links     map[string][]*relation // the same relations, derived on each write: traversals read no map per relation
+	graph     adjacency              // the same again by entity number, for neighbourhoods and paths (traverse.go)
 	pages     pageIndex              // ids by kind and the timeline, sorted (traverse.go)
 	search    searchIndex            // inverted index of names, aliases and external ids (search.go)
 }
@@ -31,6 +32,7 @@ type entity struct {
 type relation struct {
 	graph.Relation
 	known int
+	rank  int32 // its place in relation id order
 }
 
 // New returns an empty store.

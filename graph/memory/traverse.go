@@ -11,25 +11,68 @@ import (
 	"github.com/attribution-explorer/attribution/graph"
 )
 
-// keptNeighbours calls fn for every relation of id the filter keeps whose
-// other end the filter keeps too, in relation id order.
-func (s *Store) keptNeighbours(id string, f *graph.Filter, keepEnd func(string) bool, fn func(r *relation, other string)) {
-	for _, r := range s.links[id] {
-		if !f.KeepsRelation(&r.Relation, r.known) {
-			continue
-		}
-		other := r.Other(id)
-		if keepEnd(other) {
-			fn(r, other)
-		}
-	}
+// adjacency is the graph as neighbourhoods and paths walk it: entities
+// numbered in id order (so that sorting numbers sorts ids), each with its
+// relations in relation id order and the number of the other end. Walks
+// mark entities in slices, not maps, and hash no string.
+type adjacency struct {
+	number map[string]int32 // entity id -> its number, its place in Store.ids
+	ents   []*entity        // by number
+	links  [][]link         // by number
 }
 
-func (s *Store) keepsEntity(f *graph.Filter) func(string) bool {
-	return func(id string) bool {
-		e := s.entities[id]
-		return f.KeepsEntity(&e.Entity, e.known)
+type link struct {
+	rel   *relation
+	other int32
+}
+
+// reindexGraph derives the adjacency; reindex calls it after links.
+func (s *Store) reindexGraph() {
+	g := adjacency{number: make(map[string]int32, len(s.ids)), ents: make([]*entity, len(s.ids)), links: make([][]link, len(s.ids))}
+	for i, id := range s.ids {
+		g.number[id] = int32(i)
+		g.ents[i] = s.entities[id]
 	}
+	rids := slices.Sorted(maps.Keys(s.relations))
+	for i, rid := range rids {
+		s.relations[rid].rank = int32(i)
+	}
+	for i, id := range s.ids {
+		rs := s.links[id]
+		ls := make([]link, 0, len(rs))
+		for _, r := range rs {
+			if o, ok := g.number[r.Other(id)]; ok {
+				ls = append(ls, link{rel: r, other: o})
+			}
+		}
+		g.links[i] = ls
+	}
+	s.graph = g
+}
+
+// walkFilter is a graph.Filter as walks apply it; an empty filter keeps
+// everything and costs nothing.
+type walkFilter struct {
+	f     *graph.Filter
+	empty bool
+	ents  []*entity
+}
+
+func (s *Store) walkFilter(f *graph.Filter) walkFilter {
+	empty := len(f.Kinds) == 0 && len(f.RelationTypes) == 0 && f.MinConfidence == nil && f.Window == (graph.Window{}) && f.KnownAt.IsZero()
+	return walkFilter{f: f, empty: empty, ents: s.graph.ents}
+}
+
+func (w *walkFilter) relation(r *relation) bool {
+	return w.empty || w.f.KeepsRelation(&r.Relation, r.known)
+}
+
+func (w *walkFilter) entity(n int32) bool {
+	if w.empty {
+		return true
+	}
+	e := w.ents[n]
+	return w.f.KeepsEntity(&e.Entity, e.known)
 }
 
 func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (graph.Subgraph, error) {
@@ -38,44 +81,77 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	g := &s.graph
 	sub := graph.Subgraph{Entities: []graph.Entity{}, Relations: []graph.Relation{}}
-	var seeds []string
-	for _, id := range slices.Compact(slices.Sorted(slices.Values(q.IDs))) {
-		if _, ok := s.entities[id]; ok {
-			seeds = append(seeds, id)
+	var seeds []int32
+	for _, id := range q.IDs {
+		if n, ok := g.number[id]; ok {
+			seeds = append(seeds, n)
 		}
 	}
-	in := map[string]bool{}
-	frontier, truncated := graph.Admit(in, seeds, q.Limit)
+	slices.Sort(seeds)
+	seeds = slices.Compact(seeds)
+	// in and queued mark entities; members lists those in, as admitted.
+	in := make([]bool, len(g.ents))
+	queued := make([]bool, len(g.ents))
+	var members []int32
+	// admit is graph.Admit: the candidates in order until the limit.
+	admit := func(candidates []int32) (added []int32, truncated bool) {
+		for _, n := range candidates {
+			if in[n] {
+				continue
+			}
+			if len(members) == q.Limit {
+				return added, true
+			}
+			in[n] = true
+			members = append(members, n)
+			added = append(added, n)
+		}
+		return added, false
+	}
+	frontier, truncated := admit(seeds)
 	sub.Truncated = truncated
-	keep := s.keepsEntity(&q.Filter)
+	w := s.walkFilter(&q.Filter)
 	for level := 0; level < q.Depth && len(frontier) > 0 && !sub.Truncated; level++ {
-		next := map[string]bool{}
-		for _, id := range frontier {
-			s.keptNeighbours(id, &q.Filter, keep, func(_ *relation, other string) {
-				if !in[other] {
-					next[other] = true
+		var next []int32
+		for _, n := range frontier {
+			for _, l := range g.links[n] {
+				if o := l.other; !in[o] && !queued[o] && w.relation(l.rel) && w.entity(o) {
+					queued[o] = true
+					next = append(next, o)
 				}
-			})
+			}
 		}
-		frontier, sub.Truncated = graph.Admit(in, slices.Sorted(maps.Keys(next)), q.Limit)
-	}
-	maxEdges := graph.EdgesPerNode * q.Limit
-	edges := map[string]bool{}
-	for id := range in {
-		s.keptNeighbours(id, &q.Filter, func(other string) bool { return in[other] }, func(r *relation, _ string) {
-			edges[r.ID] = true
-		})
-	}
-	for _, rid := range slices.Sorted(maps.Keys(edges)) {
-		if len(sub.Relations) == maxEdges {
-			sub.Truncated = true
-			break
+		for _, o := range next {
+			queued[o] = false
 		}
-		sub.Relations = append(sub.Relations, s.relations[rid].Relation)
+		slices.Sort(next)
+		frontier, sub.Truncated = admit(next)
 	}
-	for _, id := range slices.Sorted(maps.Keys(in)) {
-		sub.Entities = append(sub.Entities, s.entities[id].Entity)
+	// The relations between members, each once: from its end with the
+	// lower number (a relation to itself has one).
+	var rels []*relation
+	for _, n := range members {
+		for _, l := range g.links[n] {
+			if l.other >= n && in[l.other] && w.relation(l.rel) {
+				rels = append(rels, l.rel)
+			}
+		}
+	}
+	slices.SortFunc(rels, func(a, b *relation) int { return int(a.rank - b.rank) })
+	rels = slices.CompactFunc(rels, func(a, b *relation) bool { return a == b })
+	if maxEdges := graph.EdgesPerNode * q.Limit; len(rels) > maxEdges {
+		rels, sub.Truncated = rels[:maxEdges], true
+	}
+	sub.Relations = make([]graph.Relation, len(rels))
+	for i, r := range rels {
+		sub.Relations[i] = r.Relation
+	}
+	slices.Sort(members)
+	sub.Entities = make([]graph.Entity, len(members))
+	for i, n := range members {
+		sub.Entities[i] = g.ents[n].Entity
 	}
 	return sub, nil
 }
@@ -86,53 +162,57 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	from, ok1 := s.entities[q.From]
-	_, ok2 := s.entities[q.To]
+	g := &s.graph
+	from, ok1 := g.number[q.From]
+	to, ok2 := g.number[q.To]
 	paths := []graph.Path{}
 	if !ok1 || !ok2 {
 		return paths, nil
 	}
-	if q.From == q.To {
-		return append(paths, graph.Path{Entities: []graph.Entity{from.Entity}, Relations: []graph.Relation{}}), nil
+	if from == to {
+		return append(paths, graph.Path{Entities: []graph.Entity{g.ents[from].Entity}, Relations: []graph.Relation{}}), nil
 	}
-	keepEntity := s.keepsEntity(&q.Filter)
+	w := s.walkFilter(&q.Filter)
 	// Inner entities must pass the filter; the two ends always do.
-	keep := func(id string) bool { return id == q.From || id == q.To || keepEntity(id) }
-	distFrom := s.distances(q.From, q.MaxLength, &q.Filter, keep)
-	length, found := distFrom[q.To]
-	if !found {
+	keep := func(n int32) bool { return n == from || n == to || w.entity(n) }
+	distFrom := s.distances(from, to, q.MaxLength, &w, keep)
+	length := int(distFrom[to])
+	if length < 0 {
 		return paths, nil
 	}
-	distTo := s.distances(q.To, length, &q.Filter, keep)
+	// The walk reads distances to the end of up to length-1.
+	distTo := s.distances(to, -1, length-1, &w, keep)
 
 	// Walk the shortest-path DAG depth first, choosing the next hop by
 	// (entity id, relation id), which yields paths in graph.ComparePaths order.
 	type hop struct {
 		rel   *relation
-		other string
+		other int32
 	}
-	var walk func(id string, ents []string, rels []*relation) bool
-	walk = func(id string, ents []string, rels []*relation) bool {
-		if id == q.To {
-			p := graph.Path{}
-			for _, e := range ents {
-				p.Entities = append(p.Entities, s.entities[e].Entity)
+	var walk func(n int32, ents []int32, rels []*relation) bool
+	walk = func(n int32, ents []int32, rels []*relation) bool {
+		if n == to {
+			p := graph.Path{Entities: make([]graph.Entity, len(ents)), Relations: make([]graph.Relation, len(rels))}
+			for i, e := range ents {
+				p.Entities[i] = g.ents[e].Entity
 			}
-			for _, r := range rels {
-				p.Relations = append(p.Relations, r.Relation)
+			for i, r := range rels {
+				p.Relations[i] = r.Relation
 			}
 			paths = append(paths, p)
 			return len(paths) == q.Limit
 		}
 		var hops []hop
-		s.keptNeighbours(id, &q.Filter, keep, func(r *relation, other string) {
-			if d, ok := distTo[other]; ok && d == length-len(rels)-1 && distFrom[other] == len(rels)+1 {
-				hops = append(hops, hop{r, other})
+		k := int32(len(rels) + 1) // the place of the next entity
+		for _, l := range g.links[n] {
+			o := l.other
+			if o == to && k == int32(length) || o != to && k < int32(length) && distFrom[o] == k && distTo[o] == int32(length)-k {
+				if w.relation(l.rel) && keep(o) {
+					hops = append(hops, hop{l.rel, o})
+				}
 			}
-		})
-		slices.SortFunc(hops, func(a, b hop) int {
-			return cmp.Or(strings.Compare(a.other, b.other), strings.Compare(a.rel.ID, b.rel.ID))
-		})
+		}
+		slices.SortFunc(hops, func(a, b hop) int { return cmp.Or(cmp.Compare(a.other, b.other), cmp.Compare(a.rel.rank, b.rel.rank)) })
 		for _, h := range hops {
 			if walk(h.other, append(ents, h.other), append(rels, h.rel)) {
 				return true
@@ -140,23 +220,33 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 		}
 		return false
 	}
-	walk(q.From, []string{q.From}, nil)
+	walk(from, []int32{from}, nil)
 	return paths, nil
 }
 
-// distances is a breadth-first search from start over kept relations and entities, up to max hops.
-func (s *Store) distances(start string, max int, f *graph.Filter, keep func(string) bool) map[string]int {
-	dist := map[string]int{start: 0}
-	frontier := []string{start}
-	for d := 1; d <= max && len(frontier) > 0; d++ {
-		var next []string
-		for _, id := range frontier {
-			s.keptNeighbours(id, f, keep, func(_ *relation, other string) {
-				if _, seen := dist[other]; !seen {
-					dist[other] = d
-					next = append(next, other)
+// distances is a breadth-first search from start over kept relations and
+// entities, up to max hops, by entity number (-1: not reached); it stops
+// once it reaches stop.
+func (s *Store) distances(start, stop int32, max int, w *walkFilter, keep func(int32) bool) []int32 {
+	g := &s.graph
+	dist := make([]int32, len(g.ents))
+	for i := range dist {
+		dist[i] = -1
+	}
+	dist[start] = 0
+	frontier := []int32{start}
+	for d := int32(1); int(d) <= max && len(frontier) > 0; d++ {
+		var next []int32
+		for _, n := range frontier {
+			for _, l := range g.links[n] {
+				if o := l.other; dist[o] < 0 && w.relation(l.rel) && keep(o) {
+					dist[o] = d
+					if o == stop {
+						return dist
+					}
+					next = append(next, o)
 				}
-			})
+			}
 		}
 		frontier = next
 	}

@@ -72,6 +72,7 @@ func (s *Store) reindex() {
 		}
 		s.links[id] = rs
 	}
+	s.reindexGraph()
 	s.reindexPages()
 }
 
