@@ -509,7 +509,7 @@ export async function explorerTests({ test, open, server, full, hostile }) {
       await shot(page, `hostile-1-graph-${size}`);
       await tab("Details");
       await shot(page, `hostile-2-details-${size}`);
-      // The 10,000-character names, and the RTL one.
+      // The 500-character names (the longest the import takes), and the RTL one.
       for (const id of [H.long, H.campaign, H.rtl, H.org]) {
         await page.evaluate((id) => window.explorer.store.update((s) => ({ ...s, view: { ...s.view, selected: id, edge: null } })), id);
         await page.waitForFunction((id) => window.explorer.store.get().detail.id === id && window.explorer.store.get().status.detail === "ok", id);
