@@ -55,6 +55,20 @@ export const NEIGHBORHOOD = `query Neighborhood($ids: [ID!]!, $depth: Int, $filt
   neighborhood(ids: $ids, depth: $depth, filter: $filter, limit: $limit) { truncated nodes { ${ENTITY} } edges { ${RELATION} } }
 }`;
 
+/**
+ * BRIEF_NEIGHBORHOOD asks for what the graph and the list draw, no more: the
+ * sources, descriptions and attributes (nine tenths of the answer) are read
+ * when a node or a claim is opened (DETAIL, CLAIM) or the graph exported.
+ */
+export const BRIEF_NEIGHBORHOOD = `query Neighborhood($ids: [ID!]!, $depth: Int, $filter: GraphFilter, $limit: Int) {
+  neighborhood(ids: $ids, depth: $depth, filter: $filter, limit: $limit) { truncated nodes { id kind name start end } edges { id type role start end confidence from { id } to { id } } }
+}`;
+
+/** CLAIM reads one claim whole: among its source entity's relations of its type. */
+export const CLAIM = `query Claim($from: ID!, $type: String!) {
+  entity(id: $from) { relations(direction: OUT, types: [$type], first: 1000) { ${RELATION} from { id name } to { id name } } }
+}`;
+
 export const DETAIL = `query Detail($id: ID!) {
   entity(id: $id) {
     ${ENTITY}

@@ -1,14 +1,15 @@
 // The loaders: each watches the part of the state its data depends on,
 // fetches when it changes (or when Retry is pressed after it failed), drops
 // answers that came too late, and hands what it got to a pure update.
-import { ApiError, DETAIL, gql, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
+import { ApiError, BRIEF_NEIGHBORHOOD, CLAIM, DETAIL, gql, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
 import {
-  detailLoaded, expansions, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
+  claimLoaded, detailLoaded, expansions, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
   type AppState, type Failure, type LoadName,
 } from "./model";
 import { graphFilter, timelineFilter } from "./state";
 import { shallowEqual, type Store } from "./store";
-import { mergeSubgraphs, type Dataset, type Detail, type PathResult, type RelationTypeInfo, type Subgraph, type TimelineItem } from "./view";
+import { shownMemo } from "./graph";
+import { fromBrief, mergeSubgraphs, type BriefEntity, type BriefRelation, type Dataset, type Detail, type NamedRelation, type PathResult, type RelationTypeInfo, type Subgraph, type TimelineItem } from "./view";
 
 export const EXPAND_DEPTH = 2; // an expanded actor shows its campaigns and whom they targeted
 // Enough for a depth-2 neighbourhood on the curated data; on the public record
@@ -50,25 +51,29 @@ function loader<T>(store: Store<AppState>, name: LoadName, key: (s: AppState) =>
  * them, the selected entity with its neighbours: a function of the URL alone,
  * so a shared link shows the same graph.
  */
-async function fetchGraph(s: AppState, base: { key: string; sub: Subgraph } | null): Promise<{ base: { key: string; sub: Subgraph }; sub: Subgraph }> {
+export async function fetchGraph(s: AppState, base: { key: string; sub: Subgraph } | null, whole = false): Promise<{ base: { key: string; sub: Subgraph }; sub: Subgraph }> {
   const filter = graphFilter(s.view.filter);
+  // What the graph draws (BRIEF_NEIGHBORHOOD), or every field (an export).
+  const neighborhood = async (vars: Record<string, unknown>): Promise<{ neighborhood: Subgraph }> => whole
+    ? gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, vars)
+    : { neighborhood: fromBrief((await gql<{ neighborhood: { truncated: boolean; nodes: BriefEntity[]; edges: BriefRelation[] } }>(BRIEF_NEIGHBORHOOD, vars)).neighborhood) };
   const baseKey = JSON.stringify([s.view.expanded, filter]);
   if (!base || base.key !== baseKey) {
     const all = expansions(s).filter((e) => e.type === null).map((e) => e.id);
     const byType = new Map<string, string[]>();
     for (const e of expansions(s)) if (e.type) byType.set(e.type, [...(byType.get(e.type) ?? []), e.id]);
     const parts: Promise<{ neighborhood: Subgraph }>[] = [];
-    if (all.length) parts.push(gql(NEIGHBORHOOD, { ids: all, depth: EXPAND_DEPTH, filter, limit: GRAPH_LIMIT }));
+    if (all.length) parts.push(neighborhood({ ids: all, depth: EXPAND_DEPTH, filter, limit: GRAPH_LIMIT }));
     for (const [type, ids] of byType) {
       const types = filter.relationTypes as string[] | undefined;
       if (types && !types.includes(type)) continue; // the filter leaves this type out
-      parts.push(gql(NEIGHBORHOOD, { ids, depth: 1, filter: { ...filter, relationTypes: [type] }, limit: GRAPH_LIMIT }));
+      parts.push(neighborhood({ ids, depth: 1, filter: { ...filter, relationTypes: [type] }, limit: GRAPH_LIMIT }));
     }
     base = { key: baseKey, sub: mergeSubgraphs((await Promise.all(parts)).map((p) => p.neighborhood)) };
   }
   const sel = s.view.selected;
   if (!sel || base.sub.nodes.some((n) => n.id === sel)) return { base, sub: base.sub };
-  const around = (await gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, { ids: [sel], depth: 1, filter, limit: SELECTION_LIMIT })).neighborhood;
+  const around = (await neighborhood({ ids: [sel], depth: 1, filter, limit: SELECTION_LIMIT })).neighborhood;
   return { base, sub: mergeSubgraphs([base.sub, around]) };
 }
 
@@ -94,6 +99,18 @@ export function startLoaders(store: Store<AppState>): void {
   loader(store, "detail", (s) => s.view.selected ?? "",
     async (_s, id) => (id ? (await gql<{ entity: Detail | null }>(DETAIL, { id })).entity : null),
     (s, entity, id) => detailLoaded(s, id || null, entity));
+
+  // A claim the graph holds brief is read whole when it is opened.
+  loader(store, "claim", (s) => {
+    const id = s.view.edge;
+    const e = id ? shownMemo(s).edges.find((x) => x.id === id) : undefined;
+    return e?.brief ? JSON.stringify([e.id, e.from.id, e.type]) : "";
+  }, async (_s, k) => {
+    if (!k) return null;
+    const [id, from, type] = JSON.parse(k) as [string, string, string];
+    const got = await gql<{ entity: { relations: NamedRelation[] } | null }>(CLAIM, { from, type });
+    return got.entity?.relations.find((r) => r.id === id) ?? null;
+  }, (s, relation, k) => claimLoaded(s, k ? (JSON.parse(k) as string[])[0] : null, relation));
 
   loader(store, "paths", (s) => (s.view.path ? JSON.stringify([s.view.path, graphFilter(s.view.filter)]) : ""),
     async (s) => (s.view.path ? (await gql<{ paths: PathResult[] }>(PATHS, { ...s.view.path, filter: graphFilter(s.view.filter) })).paths : null),

@@ -5,14 +5,14 @@ import "./style.css";
 
 import { serverVersion } from "./api";
 import { download } from "./download";
-import { startLoaders } from "./effects";
-import { GraphView, shownMemo } from "./graph";
+import { fetchGraph, startLoaders } from "./effects";
+import { GraphView } from "./graph";
 import { initialState, place, restoreView, versionLoaded, type AppState } from "./model";
 import { startPanels } from "./panels";
 import { toQuery } from "./state";
 import { Store } from "./store";
 import { TimelineChart } from "./timeline";
-import { subgraphJSON, timelineCSV } from "./view";
+import { mergeSubgraphs, subgraphJSON, timelineCSV } from "./view";
 import { graphFilter } from "./state";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
@@ -63,7 +63,14 @@ startPanels(store, {
     }
     png.toBlob((blob) => blob && download("attribution-graph.png", "image/png", blob));
   },
-  exportJSON: () => download("attribution-subgraph.json", "application/json", subgraphJSON(shownMemo(store.get()), graphFilter(store.get().view.filter))),
+  // The graph is loaded brief (what it draws): its export reads the same subgraph whole, with every source.
+  exportJSON: () => void (async () => {
+    const s = store.get();
+    const whole = (await fetchGraph(s, null, true)).sub;
+    const paths = s.paths.result ?? [];
+    const sub = mergeSubgraphs([whole, { truncated: false, nodes: paths.flatMap((p) => p.nodes), edges: paths.flatMap((p) => p.edges) }]);
+    download("attribution-subgraph.json", "application/json", subgraphJSON(sub, graphFilter(s.view.filter)));
+  })(),
   exportCSV: () => download("attribution-timeline.csv", "text/csv", timelineCSV(store.get().timeline.items)),
 });
 startLoaders(store);

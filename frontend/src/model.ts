@@ -6,12 +6,12 @@ import { browserLang, type Lang } from "./i18n";
 import { expansionKey, fromQuery, parseExpansion, type Expansion, type Filter, type LabelDensity, type State } from "./state";
 import type { BoxBy, ChartData, ChartId, DrillRef } from "./trends-data";
 import { drillKey } from "./trends-data";
-import type { Dataset, Detail, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
+import type { Dataset, Detail, NamedRelation, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
 
 export type Status = "idle" | "loading" | "ok" | "error";
 export type Tab = "graph" | "list" | "trends" | "details" | "tools";
-export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search";
-export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search"];
+export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search" | "claim";
+export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search", "claim"];
 
 /** What the last expansion did, said over the graph. */
 export interface Notice { kind: "added" | "nothingNew" | "nothingNewCut"; n: number; name: string }
@@ -34,6 +34,7 @@ export interface AppState {
   graph: { sub: Subgraph; loaded: number; notice: Notice | null; pending: { key: string; name: string } | null };
   timeline: { items: TimelineItem[]; hidden: TimelineGroup[] };
   detail: { id: string | null; entity: Detail | null };
+  claim: { id: string | null; relation: NamedRelation | null }; // the open claim, read whole when the graph has it brief
   paths: { key: string | null; result: PathResult[] | null };
   pathForm: { from: PathEnd; to: PathEnd; message: PathMessage | null; focus: "from" | "to" | null };
   ui: {
@@ -92,10 +93,11 @@ export function initialState(query: string, languages: readonly string[]): AppSt
     graph: { sub: EMPTY, loaded: 0, notice: null, pending: null },
     timeline: { items: [], hidden: [] },
     detail: { id: null, entity: null },
+    claim: { id: null, relation: null },
     paths: { key: null, result: null },
     pathForm: { from: { text: "", id: view.path?.from ?? null }, to: { text: "", id: view.path?.to ?? null }, message: null, focus: null },
     ui: { tab: view.trends.on ? "trends" : "graph", hoveredEdge: null, menu: null, copied: false, linkTimeline: true, listLimit: LIST_PAGE, openGroups: [] },
-    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle" },
+    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle", claim: "idle" },
     errors: {},
     retries: 0,
     trends: {
@@ -333,6 +335,11 @@ export function timelineLoaded(s: AppState, items: TimelineItem[]): AppState {
 
 export function detailLoaded(s: AppState, id: string | null, entity: Detail | null): AppState {
   return { ...s, detail: { id, entity } };
+}
+
+/** claimLoaded keeps the claim read whole (null: not found). */
+export function claimLoaded(s: AppState, id: string | null, relation: NamedRelation | null): AppState {
+  return { ...s, claim: { id, relation } };
 }
 
 /** firstError is the failure the banner shows. */

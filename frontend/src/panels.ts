@@ -373,7 +373,7 @@ function paths(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => vo
 // ---- details ----
 
 function details(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
-  store.subscribe((s) => [s.view.selected, s.view.edge, s.detail, s.status.detail, s.view.filter.knownAt, s.lang, s.meta.datasets, shownMemo(s), s.view.expanded, s.ui.openGroups, s.status.graph] as const, () => {
+  store.subscribe((s) => [s.view.selected, s.view.edge, s.detail, s.status.detail, s.claim, s.view.filter.knownAt, s.lang, s.meta.datasets, shownMemo(s), s.view.expanded, s.ui.openGroups, s.status.graph] as const, () => {
     const s = store.get();
     const t = messages[s.lang];
     const body = $("#detail-body");
@@ -489,13 +489,16 @@ function claimItem(s: AppState, t: Messages, e: Entity, r: NamedRelation, up: (f
 function findClaim(s: AppState, id: string): { r: Relation; from: string; to: string } | null {
   const sub = shownMemo(s);
   const nameOf = (x: string) => sub.nodes.find((n) => n.id === x)?.name ?? (s.detail.entity?.id === x ? s.detail.entity.name : x);
-  const r = sub.edges.find((x) => x.id === id) ?? s.detail.entity?.relations.find((x) => x.id === id);
+  let r = sub.edges.find((x) => x.id === id) ?? s.detail.entity?.relations.find((x) => x.id === id);
+  if (r?.brief) r = s.detail.entity?.relations.find((x) => x.id === id) ?? (s.claim.id === id && s.claim.relation ? s.claim.relation : r);
   if (!r) return null;
   return { r, from: r.from.name ?? nameOf(r.from.id), to: r.to.name ?? nameOf(r.to.id) };
 }
 
 function claimView(s: AppState, t: Messages, up: (fn: (s: AppState) => AppState) => void): Node[] {
   const found = findClaim(s, s.view.edge!);
+  // A brief claim is read whole by the claim loader (a failure shows in the banner; not found, it shows brief).
+  if (found?.r.brief && !(s.claim.id === s.view.edge && s.status.claim === "ok")) return [h("p", { class: "hint" }, t.loading)];
   if (!found) {
     if (s.status.graph === "loading") return [h("p", { class: "hint" }, t.loading)];
     return [h("p", { class: "hint" }, t.claimNotShown), h("button", { type: "button", onclick: () => up((st) => M.selectEdge(st, null)) }, t.reset)];

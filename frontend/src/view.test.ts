@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupByType, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
+import { fromBrief, groupByType, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
 
 const src = { id: "s1", title: "Report, \"quoted\"", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" };
 const entity = (id: string, kind: "THREAT_ACTOR" | "COUNTRY" = "THREAT_ACTOR") =>
@@ -86,5 +86,18 @@ describe("origin", () => {
   });
   it("names none for curated claims, and is not fooled by a shared prefix", () => {
     expect(origin([s("doj-2021"), s("eurepoc-1.10")], datasets)).toEqual([]);
+  });
+});
+
+describe("fromBrief", () => {
+  it("fills what the brief graph leaves out and marks it brief", () => {
+    const sub = fromBrief({
+      truncated: true,
+      nodes: [{ id: "apt40", kind: "THREAT_ACTOR", name: "APT40", start: null, end: null }],
+      edges: [{ id: "r1", type: "TARGETED", role: null, start: "2021", end: null, confidence: 80, from: { id: "apt40" }, to: { id: "norway" } }],
+    });
+    expect(sub.truncated).toBe(true);
+    expect(sub.nodes[0]).toMatchObject({ id: "apt40", aliases: [], sources: [], description: null, brief: true });
+    expect(sub.edges[0]).toMatchObject({ id: "r1", confidence: 80, sources: [], description: null, brief: true });
   });
 });

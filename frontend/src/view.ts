@@ -6,11 +6,13 @@ export interface Attribute { key: string; value: string }
 export interface Entity {
   id: string; kind: Kind; name: string; aliases: string[]; description: string | null;
   start: string | null; end: string | null; attributes: Attribute[]; sources: Source[];
+  brief?: boolean; // read without its aliases, description, attributes and sources (fromBrief)
 }
 export interface Relation {
   id: string; type: string; role: string | null; start: string | null; end: string | null;
   confidence: number | null; description: string | null;
   from: { id: string; name?: string }; to: { id: string; name?: string }; sources: Source[];
+  brief?: boolean; // read without its description and sources (fromBrief)
 }
 export interface Dataset { id: string; name: string; version: string | null }
 export interface RelationTypeInfo { name: string; meaning: string }
@@ -37,6 +39,22 @@ export function origin(sources: Source[], datasets: Dataset[]): string[] {
 }
 
 export interface Subgraph { truncated: boolean; nodes: Entity[]; edges: Relation[] }
+
+/** A node or edge as BRIEF_NEIGHBORHOOD gives it: what the graph draws. */
+export type BriefEntity = Pick<Entity, "id" | "kind" | "name" | "start" | "end">;
+export type BriefRelation = Omit<Relation, "description" | "sources">;
+
+/**
+ * fromBrief fills a brief subgraph's missing fields as empty and marks its
+ * edges brief: a claim's view reads such an edge whole before showing it.
+ */
+export function fromBrief(sub: { truncated: boolean; nodes: BriefEntity[]; edges: BriefRelation[] }): Subgraph {
+  return {
+    truncated: sub.truncated,
+    nodes: sub.nodes.map((n) => ({ aliases: [], description: null, attributes: [], sources: [], ...n, brief: true })),
+    edges: sub.edges.map((e) => ({ description: null, sources: [], ...e, brief: true })),
+  };
+}
 export interface TimelineItem {
   id: string; date: string; end: string | null; title: string;
   entity: { id: string; kind?: Kind } | null; sources: Source[];
