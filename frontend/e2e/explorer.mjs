@@ -377,6 +377,8 @@ export async function explorerTests({ test, open, server, full, hostile }) {
       const page = keep(await open("", "en-US", server.url, viewport));
       await page.locator("#link-timeline").uncheck();
       await page.evaluate(() => window.explorer.timeline.setWindow(new Date("2021-07-17T00:00:00Z"), new Date("2021-07-22T00:00:00Z"), { animation: false }));
+      // The timeline loads the window it shows (issue #20): the items of 17-21 July are read again.
+      await page.waitForFunction(() => { const t = window.explorer.store.get(); return t.timeline.window?.from === "2021-07-17" && t.status.timeline === "ok" && t.timeline.items.length > 0 && t.timeline.items.every((it) => it.date >= "2021-07-17"); });
       await page.locator("#timeline").scrollIntoViewIfNeeded();
       const ids = await page.evaluate(() => window.explorer.store.get().timeline.items.filter((it) => it.date === "2021-07-19").map((it) => it.id));
       assert.ok(ids.length >= 9, `only ${ids.length} items on 19 July`);

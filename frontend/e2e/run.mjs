@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { explorerTests } from "./explorer.mjs";
+import { storyTests } from "./story.mjs";
 import { trendsTests } from "./trends.mjs";
 import { launch, results, startServer } from "./lib.mjs";
 
@@ -382,6 +383,9 @@ await test("public-record-leviathan-is-apt40-with-its-datasets", async (keep) =>
 // Issue #10's tests; the hostile bundle is served beside the curated data.
 const hostileServer = await startServer({ data: "none", args: ["-import", fileURLToPath(new URL("fixtures/hostile.json", import.meta.url))] });
 await explorerTests({ test, open, server, full, hostile: { server: hostileServer, browser } });
+
+// Issue #20's story: the first view, the timeline's window, on the default data.
+await storyTests({ test, open, server, full });
 
 // Issue #12's trends view, on a server of its own with the default data.
 await trendsTests({ test, open });

@@ -91,8 +91,8 @@ export const PATHS = `query Paths($from: ID!, $to: ID!, $filter: GraphFilter) {
   }
 }`;
 
-export const TIMELINE = `query Timeline($filter: TimelineFilter) {
-  timeline(filter: $filter, first: 500) { totalCount edges { node { id date end title entity { id kind } relation { id type from { id name } to { id name } } sources { ${SOURCE} } } } }
+export const TIMELINE = `query Timeline($filter: TimelineFilter, $startsInside: Boolean) {
+  timeline(filter: $filter, first: 500, startsInside: $startsInside) { totalCount edges { node { id date end title entity { id kind } relation { id type from { id name } to { id name } } sources { ${SOURCE} } } } }
 }`;
 
 export const RELATION_TYPES = `{ relationTypes { name meaning } datasets { id name version } }`;

@@ -3,7 +3,7 @@
 // answers that came too late, and hands what it got to a pure update.
 import { ApiError, BRIEF_NEIGHBORHOOD, CLAIM, DETAIL, gql, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
 import {
-  claimLoaded, detailLoaded, expansions, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
+  claimLoaded, detailLoaded, expansions, timelineWindow, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
   type AppState, type Failure, type LoadName,
 } from "./model";
 import { graphFilter, timelineFilter } from "./state";
@@ -91,10 +91,14 @@ export function startLoaders(store: Store<AppState>): void {
     },
     (s, sub) => graphLoaded(s, sub));
 
-  // The timeline shows every date: its window filters the graph, not itself.
-  loader(store, "timeline", (s) => JSON.stringify(timelineFilter({ ...s.view.filter, from: "", to: "" })),
-    async (_s, k) => (await gql<{ timeline: { edges: { node: TimelineItem }[] } }>(TIMELINE, { filter: JSON.parse(k) as unknown })).timeline.edges.map((e) => e.node),
-    (s, items) => timelineLoaded(s, items));
+  // The timeline loads what begins inside the window it shows (a page of 500,
+  // the first by date), and again when it is moved.
+  loader(store, "timeline", (s) => JSON.stringify(timelineFilter({ ...s.view.filter, ...timelineWindow(s) })),
+    async (_s, k) => {
+      const got = (await gql<{ timeline: { totalCount: number; edges: { node: TimelineItem }[] } }>(TIMELINE, { filter: JSON.parse(k) as unknown, startsInside: true })).timeline;
+      return { items: got.edges.map((e) => e.node), total: got.totalCount };
+    },
+    (s, got) => timelineLoaded(s, got.items, got.total));
 
   loader(store, "detail", (s) => s.view.selected ?? "",
     async (_s, id) => (id ? (await gql<{ entity: Detail | null }>(DETAIL, { id })).entity : null),

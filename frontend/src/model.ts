@@ -6,6 +6,7 @@ import { browserLang, type Lang } from "./i18n";
 import { expansionKey, fromQuery, parseExpansion, type Expansion, type Filter, type LabelDensity, type State } from "./state";
 import type { BoxBy, ChartData, ChartId, DrillRef } from "./trends-data";
 import { drillKey } from "./trends-data";
+import { interval } from "./view";
 import type { Dataset, Detail, NamedRelation, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
 
 export type Status = "idle" | "loading" | "ok" | "error";
@@ -32,7 +33,9 @@ export interface AppState {
   lang: Lang;
   meta: { relationTypes: RelationTypeInfo[]; datasets: Dataset[]; version: string | null };
   graph: { sub: Subgraph; loaded: number; notice: Notice | null; pending: { key: string; name: string } | null };
-  timeline: { items: TimelineItem[]; hidden: TimelineGroup[] };
+  // The timeline holds what begins inside the window it shows (window: first
+  // and last day, null until it has been drawn), total how many items that is.
+  timeline: { items: TimelineItem[]; hidden: TimelineGroup[]; window: DayWindow | null; total: number };
   detail: { id: string | null; entity: Detail | null };
   claim: { id: string | null; relation: NamedRelation | null }; // the open claim, read whole when the graph has it brief
   paths: { key: string | null; result: PathResult[] | null };
@@ -91,7 +94,7 @@ export function initialState(query: string, languages: readonly string[]): AppSt
     lang: view.lang ?? browserLang(languages),
     meta: { relationTypes: [], datasets: [], version: null },
     graph: { sub: EMPTY, loaded: 0, notice: null, pending: null },
-    timeline: { items: [], hidden: [] },
+    timeline: { items: [], hidden: [], window: null, total: 0 },
     detail: { id: null, entity: null },
     claim: { id: null, relation: null },
     paths: { key: null, result: null },
@@ -329,8 +332,44 @@ export function versionLoaded(s: AppState, version: string | null): AppState {
   return { ...s, meta: { ...s.meta, version } };
 }
 
-export function timelineLoaded(s: AppState, items: TimelineItem[]): AppState {
-  return { ...s, timeline: { ...s.timeline, items } };
+export function timelineLoaded(s: AppState, items: TimelineItem[], total = items.length): AppState {
+  return { ...s, timeline: { ...s.timeline, items, total } };
+}
+
+/** A window of days: its first and last day, "YYYY-MM-DD". */
+export interface DayWindow { from: string; to: string }
+
+/**
+ * The timeline's window before the user moves it, without a window in the
+ * filter: the spring and summer of 2021, from the Exchange disclosure to the
+ * joint attribution of 19 July (375 items begin in it on the default data,
+ * under a page of 500).
+ */
+export const DEFAULT_TIMELINE_WINDOW: DayWindow = { from: "2021-03-01", to: "2021-08-31" };
+
+/** dayWindow turns a filter's from and to (partial dates, or "") into days. */
+export function dayWindow(from: string, to: string): DayWindow | null {
+  if (!from && !to) return null;
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return {
+    from: from ? day(interval(from).start) : "1990-01-01",
+    to: day(new Date(interval(to || String(new Date().getUTCFullYear())).end.getTime() - 86400000)),
+  };
+}
+
+/**
+ * timelineWindow is the window the timeline loads: the one it shows, or,
+ * before it is drawn, the filter's window, or the default one.
+ */
+export function timelineWindow(s: AppState): DayWindow {
+  return s.timeline.window ?? dayWindow(s.view.filter.from, s.view.filter.to) ?? DEFAULT_TIMELINE_WINDOW;
+}
+
+/** timelineMoved keeps the window the timeline shows (its loader then reads it). */
+export function timelineMoved(s: AppState, from: string, to: string): AppState {
+  const w = s.timeline.window;
+  if (w && w.from === from && w.to === to) return s;
+  return { ...s, timeline: { ...s.timeline, window: { from, to } } };
 }
 
 export function detailLoaded(s: AppState, id: string | null, entity: Detail | null): AppState {

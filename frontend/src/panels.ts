@@ -604,8 +604,12 @@ function nodeMenu(store: Store<AppState>, up: (fn: (s: AppState) => AppState) =>
 function timelineHead(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
   const link = $<HTMLInputElement>("#link-timeline");
   link.addEventListener("change", () => up((s) => M.setLinkTimeline(s, link.checked)));
-  store.subscribe((s) => [s.timeline.items, s.timeline.hidden, s.lang] as const, ([items, hidden, lang]) => {
+  store.subscribe((s) => [s.timeline.items, s.timeline.hidden, s.lang, s.timeline.total] as const, ([items, hidden, lang, total]) => {
     const t = messages[lang];
+    // A window that holds more than a page says so, and how to see the rest.
+    const cut = $("#timeline-cut");
+    cut.hidden = total <= items.length;
+    cut.textContent = cut.hidden ? "" : fill(t.timelineCut, { n: items.length, total });
     const count = (g: string) => items.filter((it) => (it.relation ? "claims" : it.entity?.kind === "CAMPAIGN" ? "campaigns" : "events") === g).length;
     $("#timeline-rows").replaceChildren(...TIMELINE_GROUPS.map((g) => h("button", {
       type: "button", class: "row-toggle", "aria-pressed": String(!hidden.includes(g)), onclick: () => up((s) => M.toggleTimelineGroup(s, g)),

@@ -1,0 +1,82 @@
+// End-to-end tests of issue #20 ("the explorer tells the story"), on the
+// default data (every public dataset): light on the wire, a timeline of the
+// window you look at, and the rest, at 1440x900 and 390x844, screenshots into
+// test-results/e2e/story-*.png. run.mjs calls these with its helpers.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { axe, results } from "./lib.mjs";
+import { DESKTOP, PHONE } from "./explorer.mjs";
+
+const SIZES = [["desktop", DESKTOP], ["phone", PHONE]];
+const shot = (page, name) => page.screenshot({ path: join(results, `story-${name}.png`) });
+
+/** itemInView: the timeline holds the item, selected, and its start lies inside the window it shows. */
+const itemInView = (page, id) => page.waitForFunction((id) => {
+  const t = window.explorer.timeline;
+  const it = t.itemsData.get(id);
+  if (!it || !t.getSelection().includes(id)) return false;
+  const w = t.getWindow(), start = new Date(it.start).getTime();
+  return start >= w.start.getTime() && start < w.end.getTime();
+}, id, { timeout: 30000 });
+
+export async function storyTests({ test, open, full }) {
+  // ---- 1. light on the wire ----
+  await test("story-answers-and-assets-compressed", async (keep) => {
+    const encodings = [];
+    const page = keep(await open("", "en-US", full.url));
+    page.on("response", (r) => encodings.push([new URL(r.url()).pathname, r.headers()["content-encoding"] ?? ""]));
+    await page.reload();
+    await page.waitForFunction(() => window.explorer?.graph.order > 0 && window.explorer.store.get().status.timeline === "ok");
+    const script = encodings.find(([p]) => /^\/assets\/index-.*\.js$/.test(p));
+    assert.ok(script && /br|gzip|zstd/.test(script[1]), `the script is sent ${script?.[1] || "uncompressed"}`);
+    const answers = encodings.filter(([p]) => p === "/graphql");
+    assert.ok(answers.length > 0 && answers.some(([, e]) => /gzip|zstd/.test(e)), `the answers are sent ${JSON.stringify(answers)}`);
+    // Hashed assets are cached for good, the page revalidated.
+    const heads = await page.evaluate(async (src) => {
+      const [a, i] = await Promise.all([fetch(src), fetch("/")]);
+      return [a.headers.get("cache-control"), i.headers.get("cache-control")];
+    }, script[0]);
+    assert.match(heads[0], /immutable/);
+    assert.equal(heads[1], "no-cache");
+    return page;
+  });
+
+  // ---- 2. a timeline of the window you look at ----
+  for (const [size, viewport] of SIZES) {
+    await test(`story-timeline-window-shows-the-19-july-attribution-${size}`, async (keep) => {
+      const page = keep(await open("?sel=hafnium-joint-attribution-2021&from=2021-07&to=2021-07-31", "en-US", full.url, viewport));
+      await itemInView(page, "entity:hafnium-joint-attribution-2021");
+      const s = await page.evaluate(() => window.explorer.store.get().timeline);
+      assert.deepEqual(s.window, { from: "2021-07-01", to: "2021-07-31" });
+      assert.ok(s.items.every((it) => it.date >= "2021-07"), "an item that begins before the window was loaded");
+      if (size === "phone") await page.locator("#timeline").scrollIntoViewIfNeeded();
+      await shot(page, `timeline-19-july-${size}`);
+      assert.deepEqual(await axe(page), [], "axe: serious or critical violations");
+      return page;
+    });
+  }
+
+  await test("story-timeline-april-2017-loads-the-window-and-its-csv-is-the-window", async (keep) => {
+    const page = keep(await open("", "en-US", full.url));
+    // Through the API: the Shadow Brokers leak among the first 50 items of April 2017.
+    const titles = await page.evaluate(async () => {
+      const res = await fetch("/graphql", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ query: `{ timeline(filter: {from: "2017-04", to: "2017-04"}, startsInside: true, first: 50) { edges { node { title } } } }` }) });
+      return (await res.json()).data.timeline.edges.map((e) => e.node.title);
+    });
+    assert.ok(titles.some((t) => /Shadow Brokers/.test(t)), "the Shadow Brokers leak is not among the first 50 items of April 2017");
+    // In the explorer: moving the timeline to April 2017 loads that window.
+    await page.locator("#link-timeline").uncheck();
+    await page.evaluate(() => window.explorer.timeline.setWindow(new Date("2017-04-01T00:00:00Z"), new Date("2017-05-01T00:00:00Z"), { animation: false }));
+    await page.waitForFunction(() => window.explorer.store.get().timeline.items.some((it) => /Shadow Brokers/.test(it.title)), null, { timeout: 30000 });
+    const items = await page.evaluate(() => window.explorer.store.get().timeline.items.map((it) => it.date));
+    assert.ok(items.every((d) => d.startsWith("2017-04")), `items outside April 2017: ${items.filter((d) => !d.startsWith("2017-04"))}`);
+    await shot(page, "timeline-april-2017-desktop");
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.locator("#export-csv").click()]);
+    const rows = (await readFile(await csv.path(), "utf8")).trim().split("\n").slice(1);
+    assert.equal(rows.length, items.length, "the CSV does not hold the window's items");
+    assert.ok(rows.some((r) => /Shadow Brokers/.test(r)));
+    return page;
+  });
+}
