@@ -293,7 +293,19 @@ export async function explorerTests({ test, open, server, full, hostile }) {
       const { width, height } = renderer.getDimensions();
       return Math.abs(p.x - width / 2) < 5 && Math.abs(p.y - height / 2) < 5;
     });
-    await page.getByRole("button", { name: "Fit the graph to the view" }).click();
+    // Fit frames the selection and its neighbours (issue #20), and without a selection the whole graph.
+    await page.getByRole("button", { name: "Fit to the selection, or to the whole graph" }).click();
+    await page.waitForFunction(() => {
+      const { graph, renderer } = window.explorer;
+      const { width, height } = renderer.getDimensions();
+      return ["apt40", ...graph.neighbors("apt40")].every((n) => {
+        const p = renderer.graphToViewport(graph.getNodeAttributes(n));
+        return p.x >= 0 && p.x <= width && p.y >= 0 && p.y <= height;
+      }) && window.explorer.renderer.getCamera().ratio < 1;
+    });
+    await page.keyboard.press("Escape");
+    await page.evaluate(() => window.explorer.store.update((s) => ({ ...s, view: { ...s.view, selected: null } })));
+    await page.getByRole("button", { name: "Fit to the selection, or to the whole graph" }).click();
     await page.waitForFunction(() => Math.abs(window.explorer.renderer.getCamera().ratio - 1) < 1e-6);
     return page;
   });

@@ -16,8 +16,20 @@ let failed = 0;
 
 const DESKTOP = { width: 1440, height: 900 };
 
-/** open loads the explorer at a query string and waits until its graph is drawn. */
+/**
+ * withActors: the tests of issues #10 to #12 were written on the graph the
+ * explorer first showed then, APT40, APT31 and HAFNIUM expanded; since issue
+ * #20 the landing view shows one story instead, so they ask for it by URL.
+ */
+const withActors = (query) => (/(^|[?&])(exp|path|view)=/.test(query) ? query : `${query ? `${query}&` : "?"}exp=apt40,apt31,hafnium`);
+
+/** open loads the explorer at a query string (with the three actors expanded, see withActors) and waits until its graph is drawn. */
 async function open(query = "", lang = "en-US", url = server.url, viewport = DESKTOP) {
+  return openRaw(withActors(query), lang, url, viewport);
+}
+
+/** openRaw loads the explorer at exactly this query string and waits until its graph is drawn. */
+async function openRaw(query = "", lang = "en-US", url = server.url, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport, locale: lang, acceptDownloads: true, hasTouch: viewport.width < 600, isMobile: viewport.width < 600 });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("  page error:", e.message));
@@ -385,7 +397,7 @@ const hostileServer = await startServer({ data: "none", args: ["-import", fileUR
 await explorerTests({ test, open, server, full, hostile: { server: hostileServer, browser } });
 
 // Issue #20's story: the first view, the timeline's window, on the default data.
-await storyTests({ test, open, server, full });
+await storyTests({ test, open: openRaw, server, full });
 
 // Issue #12's trends view, on a server of its own with the default data.
 await trendsTests({ test, open });

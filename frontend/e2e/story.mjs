@@ -79,4 +79,65 @@ export async function storyTests({ test, open, full }) {
     assert.ok(rows.some((r) => /Shadow Brokers/.test(r)));
     return page;
   });
+
+  // ---- 3. start from a story ----
+  for (const [size, viewport] of SIZES) {
+    await test(`story-landing-offers-stories-small-labelled-graph-${size}`, async (keep) => {
+      const page = keep(await open("", "en-US", full.url, viewport));
+      await page.waitForFunction(() => document.body.dataset.layout === "settled");
+      const stories = page.locator("#stories");
+      await stories.getByRole("button", { name: /19 July 2021/ }).waitFor();
+      await stories.getByRole("button", { name: /APT40 indictment/ }).waitFor();
+      await stories.getByRole("button", { name: /APT31 and France/ }).waitFor();
+      await stories.locator("ul.latest button").first().waitFor({ timeout: 30000 });
+      // No cap message, a small graph, every node named (its label, shown).
+      assert.equal(await page.locator("#graph-status").isHidden(), true, `a message over the graph: ${await page.locator("#graph-status").innerText()}`);
+      const g = await page.evaluate(() => {
+        const { graph, renderer } = window.explorer;
+        return { order: graph.order, unnamed: graph.filterNodes((n, a) => !a.label || !renderer.getNodeDisplayData(n)?.forceLabel) };
+      });
+      assert.ok(g.order > 3 && g.order <= 40, `the landing graph has ${g.order} nodes`);
+      assert.deepEqual(g.unnamed, [], "nodes drawn without their label");
+      await page.waitForTimeout(600);
+      await shot(page, `landing-${size}`);
+      assert.deepEqual(await axe(page), [], "axe: serious or critical violations");
+      // A story opens its entity, selected, in a small graph.
+      await stories.getByRole("button", { name: /APT31 and France/ }).click();
+      await page.waitForFunction(() => window.explorer.store.get().view.selected === "apt31-france-campaign-2021" && window.explorer.graph.hasNode("apt31-france-campaign-2021"));
+      assert.equal(await stories.isHidden(), true, "the stories stay over a chosen story");
+      return page;
+    });
+  }
+
+  await test("story-apt31-groups-its-techniques-opens-them-focus-and-fit", async (keep) => {
+    const page = keep(await open("?sel=apt31", "en-US", full.url));
+    await page.waitForFunction(() => window.explorer.graph.hasNode("group:apt31:USES:OUT"));
+    await page.waitForFunction(() => document.body.dataset.layout === "settled");
+    const label = await page.evaluate(() => window.explorer.graph.getNodeAttribute("group:apt31:USES:OUT", "label"));
+    assert.equal(label, "31 techniques");
+    assert.equal(await page.locator("#graph-status").isHidden(), true, "a cap message over APT31's graph");
+    const before = await page.evaluate(() => window.explorer.graph.order);
+    assert.ok(before < 40, `APT31's graph has ${before} nodes`);
+    await shot(page, "apt31-grouped-desktop");
+    // The group opens on demand: a click on it.
+    const p = await page.evaluate(() => {
+      const { graph, renderer } = window.explorer;
+      const v = renderer.graphToViewport(graph.getNodeAttributes("group:apt31:USES:OUT"));
+      const box = document.querySelector("#graph").getBoundingClientRect();
+      return { x: box.left + v.x, y: box.top + v.y };
+    });
+    await page.mouse.click(p.x, p.y);
+    await page.waitForFunction(() => !window.explorer.graph.hasNode("group:apt31:USES:OUT") && window.explorer.graph.order > 40);
+    assert.match(page.url(), /exp=apt31(%3A|:)USES/);
+    await page.waitForFunction(() => document.body.dataset.layout === "settled");
+    // Fit to the selection frames APT31 and its neighbours; focus on one shows it alone.
+    await page.locator("#zoom-fit").click();
+    await page.waitForTimeout(500);
+    await shot(page, "apt31-techniques-open-desktop");
+    await page.getByRole("button", { name: "Focus on this" }).click();
+    await page.waitForFunction(() => window.explorer.graph.hasNode("group:apt31:USES:OUT"));
+    assert.doesNotMatch(page.url(), /exp=/);
+    return page;
+  });
 }
+

@@ -95,4 +95,9 @@ export const TIMELINE = `query Timeline($filter: TimelineFilter, $startsInside: 
   timeline(filter: $filter, first: 500, startsInside: $startsInside) { totalCount edges { node { id date end title entity { id kind } relation { id type from { id name } to { id name } } sources { ${SOURCE} } } } }
 }`;
 
+/** LATEST reads the dated events since a year, to pick the latest attributions from (model.ts latestStories). */
+export const LATEST = `query Latest($from: PartialDate!) {
+  timeline(filter: {kinds: [EVENT], from: $from}, startsInside: true, first: 500) { edges { node { date title entity { id ... on Event { eventType } } } } }
+}`;
+
 export const RELATION_TYPES = `{ relationTypes { name meaning } datasets { id name version } }`;

@@ -1,25 +1,29 @@
 // The loaders: each watches the part of the state its data depends on,
 // fetches when it changes (or when Retry is pressed after it failed), drops
 // answers that came too late, and hands what it got to a pure update.
-import { ApiError, BRIEF_NEIGHBORHOOD, CLAIM, DETAIL, gql, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
+import { ApiError, BRIEF_NEIGHBORHOOD, CLAIM, DETAIL, gql, LATEST, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
 import {
-  claimLoaded, detailLoaded, expansions, timelineWindow, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
+  claimLoaded, detailLoaded, expansions, landing, latestStories, storiesLoaded, timelineWindow, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
   type AppState, type Failure, type LoadName,
 } from "./model";
 import { graphFilter, timelineFilter } from "./state";
 import { shallowEqual, type Store } from "./store";
 import { shownMemo } from "./graph";
-import { fromBrief, mergeSubgraphs, type BriefEntity, type BriefRelation, type Dataset, type Detail, type NamedRelation, type PathResult, type RelationTypeInfo, type Subgraph, type TimelineItem } from "./view";
+import { fill, messages } from "./i18n";
+import { fromBrief, groupFocus, mergeSubgraphs, type BriefEntity, type BriefRelation, type Dataset, type Detail, type NamedRelation, type PathResult, type RelationTypeInfo, type Subgraph, type TimelineItem } from "./view";
 
 export const EXPAND_DEPTH = 2; // an expanded actor shows its campaigns and whom they targeted
 // Enough for a depth-2 neighbourhood on the curated data; on the public record
 // (an actor uses a hundred techniques, each used by a hundred actors) it cuts
 // the hairball and keeps the response under the API's 20,000-object bound.
 export const GRAPH_LIMIT = 300;
-// The selected entity's own neighbours, when the expansions do not show it:
-// enough for most entities; a hub of the public record (an actor that uses a
-// hundred techniques) shows a part, and its details expand one relation type at a time.
-export const SELECTION_LIMIT = 40;
+// The focus (the selected entity, or on the landing view LANDING_ENTITY)
+// with its neighbours, each relation type of more than GROUP_MAX of them
+// drawn as one group node (view.ts groupFocus): enough for a hub of the
+// public record (an actor that uses a hundred techniques).
+export const FOCUS_LIMIT = 1000;
+/** The landing view (nothing selected, nothing expanded) shows this entity's neighbourhood: the joint attribution of 19 July 2021. */
+export const LANDING_ENTITY = "hafnium-joint-attribution-2021";
 
 export function failure(e: unknown): Failure {
   if (e instanceof ApiError) return { unreachable: e.unreachable, storeDown: e.message === "store unavailable", message: e.message };
@@ -71,10 +75,22 @@ export async function fetchGraph(s: AppState, base: { key: string; sub: Subgraph
     }
     base = { key: baseKey, sub: mergeSubgraphs((await Promise.all(parts)).map((p) => p.neighborhood)) };
   }
-  const sel = s.view.selected;
-  if (!sel || base.sub.nodes.some((n) => n.id === sel)) return { base, sub: base.sub };
-  const around = (await neighborhood({ ids: [sel], depth: 1, filter, limit: SELECTION_LIMIT })).neighborhood;
-  return { base, sub: mergeSubgraphs([base.sub, around]) };
+  const focus = focusOf(s);
+  if (!focus) return { base, sub: base.sub };
+  const around = (await neighborhood({ ids: [focus], depth: 1, filter, limit: FOCUS_LIMIT })).neighborhood;
+  if (whole) return { base, sub: mergeSubgraphs([base.sub, around]) };
+  const t = messages[s.lang];
+  const shown = new Set(base.sub.nodes.map((n) => n.id));
+  const opened = new Set(expansions(s).filter((e) => e.id === focus).map((e) => e.type ?? "*"));
+  const grouped = groupFocus(around, focus, (type) => opened.has(type) || opened.has("*"), (id) => shown.has(id),
+    (g) => fill(g.more ? t.groupMore : t.groupName, { n: g.count, kinds: t.kindPlural[g.kind] ?? g.kind }));
+  return { base, sub: mergeSubgraphs([base.sub, grouped]) };
+}
+
+/** focusOf is the entity whose neighbourhood the graph shows grouped: the selection, or on the landing view LANDING_ENTITY. */
+export function focusOf(s: AppState): string | null {
+  if (s.view.selected) return s.view.selected;
+  return s.view.expanded.length === 0 && !s.view.path ? LANDING_ENTITY : null;
 }
 
 export function startLoaders(store: Store<AppState>): void {
@@ -83,7 +99,7 @@ export function startLoaders(store: Store<AppState>): void {
     (s, d) => metaLoaded(s, d.relationTypes, d.datasets));
 
   let base: { key: string; sub: Subgraph } | null = null;
-  loader(store, "graph", (s) => JSON.stringify([s.view.expanded, s.view.selected, s.view.filter]),
+  loader(store, "graph", (s) => JSON.stringify([s.view.expanded, s.view.selected, s.view.filter, s.view.path ? 1 : 0, s.lang]),
     async (s) => {
       const got = await fetchGraph(s, base);
       base = got.base;
@@ -115,6 +131,14 @@ export function startLoaders(store: Store<AppState>): void {
     const got = await gql<{ entity: { relations: NamedRelation[] } | null }>(CLAIM, { from, type });
     return got.entity?.relations.find((r) => r.id === id) ?? null;
   }, (s, relation, k) => claimLoaded(s, k ? (JSON.parse(k) as string[])[0] : null, relation));
+
+  // The landing view's latest attributions: the newest of the last three years.
+  loader(store, "stories", (s) => (landing(s.view) ? "latest" : ""), async (_s, k) => {
+    if (!k) return null;
+    const since = String(new Date().getUTCFullYear() - 3);
+    const got = await gql<{ timeline: { edges: { node: { date: string; title: string; entity: { id: string; eventType?: string } | null } }[] } }>(LATEST, { from: since });
+    return latestStories(got.timeline.edges.map((e) => e.node));
+  }, (s, latest) => (latest ? storiesLoaded(s, latest) : s));
 
   loader(store, "paths", (s) => (s.view.path ? JSON.stringify([s.view.path, graphFilter(s.view.filter)]) : ""),
     async (s) => (s.view.path ? (await gql<{ paths: PathResult[] }>(PATHS, { ...s.view.path, filter: graphFilter(s.view.filter) })).paths : null),

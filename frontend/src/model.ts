@@ -11,8 +11,8 @@ import type { Dataset, Detail, NamedRelation, PathResult, RelationTypeInfo, Subg
 
 export type Status = "idle" | "loading" | "ok" | "error";
 export type Tab = "graph" | "list" | "trends" | "details" | "tools";
-export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search" | "claim";
-export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search", "claim"];
+export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search" | "claim" | "stories";
+export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search", "claim", "stories"];
 
 /** What the last expansion did, said over the graph. */
 export interface Notice { kind: "added" | "nothingNew" | "nothingNewCut"; n: number; name: string }
@@ -38,6 +38,7 @@ export interface AppState {
   timeline: { items: TimelineItem[]; hidden: TimelineGroup[]; window: DayWindow | null; total: number };
   detail: { id: string | null; entity: Detail | null };
   claim: { id: string | null; relation: NamedRelation | null }; // the open claim, read whole when the graph has it brief
+  stories: { latest: Story[] }; // the landing view's latest attributions, from the data
   paths: { key: string | null; result: PathResult[] | null };
   pathForm: { from: PathEnd; to: PathEnd; message: PathMessage | null; focus: "from" | "to" | null };
   ui: {
@@ -97,10 +98,11 @@ export function initialState(query: string, languages: readonly string[]): AppSt
     timeline: { items: [], hidden: [], window: null, total: 0 },
     detail: { id: null, entity: null },
     claim: { id: null, relation: null },
+    stories: { latest: [] },
     paths: { key: null, result: null },
     pathForm: { from: { text: "", id: view.path?.from ?? null }, to: { text: "", id: view.path?.to ?? null }, message: null, focus: null },
     ui: { tab: view.trends.on ? "trends" : "graph", hoveredEdge: null, menu: null, copied: false, linkTimeline: true, listLimit: LIST_PAGE, openGroups: [] },
-    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle", claim: "idle" },
+    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle", claim: "idle", stories: "idle" },
     errors: {},
     retries: 0,
     trends: {
@@ -374,6 +376,40 @@ export function timelineMoved(s: AppState, from: string, to: string): AppState {
 
 export function detailLoaded(s: AppState, id: string | null, entity: Detail | null): AppState {
   return { ...s, detail: { id, entity } };
+}
+
+/** focusOn shows one entity and its neighbourhood alone: the expansions go, the entity is selected. */
+export function focusOn(s: AppState, id: string): AppState {
+  return { ...withView(s, { selected: id, edge: null, expanded: [], path: null }), ui: { ...s.ui, menu: null, copied: false, openGroups: [] } };
+}
+
+/** A starting point of the landing view: an entity, with its title and date. */
+export interface Story { id: string; title: string; date: string }
+
+/** landing: nothing selected, expanded, nor looked for: the view offers stories to start from. */
+export function landing(v: State): boolean {
+  return !v.selected && !v.edge && v.expanded.length === 0 && !v.path && !v.trends.on;
+}
+
+/** storiesLoaded keeps the latest attributions, newest first. */
+export function storiesLoaded(s: AppState, latest: Story[]): AppState {
+  return { ...s, stories: { latest } };
+}
+
+/**
+ * latestStories picks the newest attributions from timeline items (oldest
+ * first, as the API gives them): one per title, at most n.
+ */
+export function latestStories(items: { date: string; title: string; entity: { id: string; eventType?: string } | null }[], n = 3): Story[] {
+  const out: Story[] = [];
+  const seen = new Set<string>();
+  for (let i = items.length - 1; i >= 0 && out.length < n; i--) {
+    const it = items[i];
+    if (!it.entity || it.entity.eventType !== "ATTRIBUTION" || seen.has(it.title)) continue;
+    seen.add(it.title);
+    out.push({ id: it.entity.id, title: it.title, date: it.date });
+  }
+  return out;
 }
 
 /** claimLoaded keeps the claim read whole (null: not found). */

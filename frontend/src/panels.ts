@@ -87,6 +87,7 @@ export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" 
   nodeMenu(store, up);
   timelineHead(store, up);
   legend(store);
+  stories(store, up);
 
   $("#zoom-in").addEventListener("click", actions.zoomIn);
   $("#zoom-out").addEventListener("click", actions.zoomOut);
@@ -426,7 +427,8 @@ function entityView(s: AppState, e: Detail, t: Messages, up: (fn: (s: AppState) 
   nodes.push(h("details", { class: "entity-sources" }, h("summary", {}, `${t.sources} (${e.sources.length})`), sourceList(t, lang, e.sources, known)));
   nodes.push(h("div", { class: "buttons actions" },
     h("button", { type: "button", class: "expand", onclick: () => up((st) => toGraph(M.expand(st, { id: e.id, type: null }, e.name))) }, t.showNeighbours),
-    h("button", { type: "button", class: "connect", onclick: () => up((st) => M.connectFrom(st, e.id, e.name)) }, t.connectTo)));
+    h("button", { type: "button", class: "connect", onclick: () => up((st) => M.connectFrom(st, e.id, e.name)) }, t.connectTo),
+    h("button", { type: "button", class: "focus", onclick: () => up((st) => toGraph(M.focusOn(st, e.id))) }, t.focusOn)));
 
   const total = e.relationCounts.reduce((a, c) => a + c.count, 0) || e.relations.length;
   nodes.push(h("h3", {}, `${t.relations} (${total}${e.relationCounts.some((c) => c.atLeast) ? "+" : ""})`));
@@ -529,6 +531,8 @@ function list(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => voi
     if (tab !== "list") return;
     const t = messages[lang];
     const body = $("#list-body");
+    // Group nodes stand for entities the graph folds away: the list names entities and claims only.
+    sub = { ...sub, nodes: sub.nodes.filter((n) => !n.group), edges: sub.edges.filter((e) => !e.group) };
     if (!sub.nodes.length) return body.replaceChildren(h("p", { class: "hint" }, t.listEmpty));
     const order = new Map<string, number>(KINDS.map((k, i) => [k, i]));
     const names = new Map(sub.nodes.map((n) => [n.id, n.name]));
@@ -614,6 +618,33 @@ function timelineHead(store: Store<AppState>, up: (fn: (s: AppState) => AppState
     $("#timeline-rows").replaceChildren(...TIMELINE_GROUPS.map((g) => h("button", {
       type: "button", class: "row-toggle", "aria-pressed": String(!hidden.includes(g)), onclick: () => up((s) => M.toggleTimelineGroup(s, g)),
     }, `${hidden.includes(g) ? "▸" : "▾"} ${t.groups[g]} (${count(g)})`)));
+  }, shallowEqual);
+}
+
+// ---- the landing view's stories ----
+
+/** The starting points: each selects an entity of the curated data (its neighbourhood is then drawn small). */
+const STORIES: { id: string; key: "storyJuly" | "storyIndictment" | "storyFrance" }[] = [
+  { id: "hafnium-joint-attribution-2021", key: "storyJuly" },
+  { id: "doj-apt40-indictment", key: "storyIndictment" },
+  { id: "apt31-france-campaign-2021", key: "storyFrance" },
+];
+
+function stories(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
+  const box = $("#stories");
+  store.subscribe((s) => [M.landing(s.view), s.stories.latest, s.lang] as const, ([shown, latest, lang]) => {
+    box.hidden = !shown;
+    if (!shown) return box.replaceChildren();
+    const t = messages[lang];
+    const open = (id: string) => up((st) => M.select(st, id));
+    box.replaceChildren(
+      h("h2", { id: "stories-h" }, t.stories),
+      h("p", { class: "hint small" }, t.storiesHelp),
+      h("ul", {},
+        STORIES.map((x) => h("li", {}, h("button", { type: "button", class: "story", onclick: () => open(x.id) }, t[x.key]))),
+        latest.length ? h("li", {}, h("span", { class: "story-head" }, t.storyLatest),
+          h("ul", { class: "latest" }, latest.map((x) => h("li", {},
+            h("button", { type: "button", class: "story link", onclick: () => open(x.id) }, formatDate(x.date, lang), " — ", name(x.title, 90)))))) : null));
   }, shallowEqual);
 }
 

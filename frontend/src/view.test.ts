@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromBrief, groupByType, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
+import { fromBrief, groupByType, groupFocus, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
 
 const src = { id: "s1", title: "Report, \"quoted\"", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" };
 const entity = (id: string, kind: "THREAT_ACTOR" | "COUNTRY" = "THREAT_ACTOR") =>
@@ -99,5 +99,28 @@ describe("fromBrief", () => {
     expect(sub.truncated).toBe(true);
     expect(sub.nodes[0]).toMatchObject({ id: "apt40", aliases: [], sources: [], description: null, brief: true });
     expect(sub.edges[0]).toMatchObject({ id: "r1", confidence: 80, sources: [], description: null, brief: true });
+  });
+});
+
+describe("groupFocus", () => {
+  const ent = (id: string, kind: "THREAT_ACTOR" | "TECHNIQUE" | "COUNTRY") => ({ id, kind, name: id, aliases: [], description: null, start: null, end: null, attributes: [], sources: [] });
+  const rel = (id: string, type: string, from: string, to: string) => ({ id, type, role: null, start: null, end: null, confidence: null, description: null, from: { id: from }, to: { id: to }, sources: [] });
+  const techniques = Array.from({ length: 31 }, (_, i) => ent(`t${i}`, "TECHNIQUE"));
+  const sub = {
+    truncated: false,
+    nodes: [ent("apt31", "THREAT_ACTOR"), ent("france", "COUNTRY"), ...techniques],
+    edges: [rel("r-fr", "TARGETED", "apt31", "france"), ...techniques.map((t, i) => rel(`u${i}`, "USES", "apt31", t.id))],
+  };
+  const name = (g: { count: number }) => `${g.count} techniques`;
+  it("folds a type with more neighbours than the maximum into one labelled group node", () => {
+    const out = groupFocus(sub, "apt31", () => false, () => false, name);
+    expect(out.nodes.map((n) => n.id).sort()).toEqual(["apt31", "france", "group:apt31:USES:OUT"]);
+    expect(out.nodes.find((n) => n.group)?.name).toBe("31 techniques");
+    expect(out.groups).toEqual([{ of: "apt31", type: "USES", dir: "OUT", count: 31, more: false, kind: "TECHNIQUE" }]);
+    expect(out.edges.map((e) => [e.from.id, e.to.id])).toEqual([["apt31", "france"], ["apt31", "group:apt31:USES:OUT"]]);
+  });
+  it("keeps a type whole once opened, and what is shown otherwise", () => {
+    expect(groupFocus(sub, "apt31", (t) => t === "USES", () => false, name).nodes).toHaveLength(33);
+    expect(groupFocus(sub, "apt31", () => false, (id) => id !== "t0", name).nodes).toHaveLength(33 - 0); // one folded: under the maximum
   });
 });

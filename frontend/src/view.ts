@@ -7,12 +7,14 @@ export interface Entity {
   id: string; kind: Kind; name: string; aliases: string[]; description: string | null;
   start: string | null; end: string | null; attributes: Attribute[]; sources: Source[];
   brief?: boolean; // read without its aliases, description, attributes and sources (fromBrief)
+  group?: GroupInfo; // a group node (groupFocus), not an entity
 }
 export interface Relation {
   id: string; type: string; role: string | null; start: string | null; end: string | null;
   confidence: number | null; description: string | null;
   from: { id: string; name?: string }; to: { id: string; name?: string }; sources: Source[];
   brief?: boolean; // read without its description and sources (fromBrief)
+  group?: GroupInfo; // the edge to a group node (groupFocus), not a claim
 }
 export interface Dataset { id: string; name: string; version: string | null }
 export interface RelationTypeInfo { name: string; meaning: string }
@@ -79,7 +81,7 @@ export const KIND_STYLE: Record<Kind, { color: string; shape: Shape }> = {
   EVENT: { color: "#637939", shape: "circle" },
 };
 
-export interface NodeView { key: string; label: string; kind: Kind; color: string; shape: Shape; size: number }
+export interface NodeView { key: string; label: string; kind: Kind; color: string; shape: Shape; size: number; group?: GroupInfo }
 export interface EdgeView { key: string; source: string; target: string; label: string; confidence: number | null }
 
 /** toGraph maps a subgraph to nodes and edges for the graph view; a node's size grows with its degree. */
@@ -93,7 +95,8 @@ export function toGraph(sub: Subgraph): { nodes: NodeView[]; edges: EdgeView[] }
   return {
     nodes: sub.nodes.map((n) => ({
       key: n.id, label: n.name, kind: n.kind, color: KIND_STYLE[n.kind].color, shape: KIND_STYLE[n.kind].shape,
-      size: 4 + Math.min(12, Math.sqrt(degree.get(n.id) ?? 0) * 2),
+      size: n.group ? 6 + Math.min(10, Math.sqrt(n.group.count)) : 4 + Math.min(12, Math.sqrt(degree.get(n.id) ?? 0) * 2),
+      ...(n.group ? { group: n.group } : {}),
     })),
     edges: sub.edges
       .filter((e) => ids.has(e.from.id) && ids.has(e.to.id))
@@ -216,4 +219,71 @@ export function publicBy(sources: Source[], knownAt: string): boolean {
   if (!knownAt) return true;
   const limit = interval(knownAt).end.getTime();
   return sources.some((s) => !!s.published && interval(s.published).end.getTime() <= limit);
+}
+
+/** A group node: several neighbours of one entity by one relation type, drawn as one node until opened. */
+export interface GroupInfo { of: string; type: string; dir: "OUT" | "IN"; count: number; more: boolean; kind: Kind }
+
+/** GROUP_MAX: a relation type with more neighbours than this is drawn as one group node. */
+export const GROUP_MAX = 8;
+
+export const isGroup = (id: string) => id.startsWith("group:");
+
+/**
+ * groupFocus draws an entity's neighbourhood small: the neighbours of each
+ * relation type and direction, when there are more than max of them, become
+ * one group node ("31 techniques") joined to the entity by one edge; the
+ * types in open, and the neighbours keep() keeps (already shown by other
+ * means), stay whole. more says the neighbourhood was cut (the counts are
+ * then at least). name names a group.
+ */
+export function groupFocus(sub: Subgraph, centre: string, open: (type: string) => boolean, keep: (id: string) => boolean,
+  name: (g: GroupInfo) => string, max = GROUP_MAX): Subgraph & { groups: GroupInfo[] } {
+  const byId = new Map(sub.nodes.map((n) => [n.id, n]));
+  const groups = new Map<string, { type: string; dir: "OUT" | "IN"; others: Set<string>; edges: Relation[] }>();
+  for (const e of sub.edges) {
+    if (e.from.id !== centre && e.to.id !== centre) continue;
+    const dir = e.from.id === centre ? "OUT" : "IN";
+    const other = dir === "OUT" ? e.to.id : e.from.id;
+    const key = `${e.type}:${dir}`;
+    const g = groups.get(key) ?? { type: e.type, dir, others: new Set<string>(), edges: [] };
+    g.others.add(other);
+    g.edges.push(e);
+    groups.set(key, g);
+  }
+  const hidden = new Set<string>();
+  const hiddenEdges = new Set<string>();
+  const nodes: Entity[] = [];
+  const edges: Relation[] = [];
+  const infos: GroupInfo[] = [];
+  for (const [key, g] of groups) {
+    const folded = [...g.others].filter((id) => !keep(id) && id !== centre);
+    if (open(g.type) || folded.length <= max) continue;
+    const kinds = new Map<Kind, number>();
+    for (const id of folded) {
+      const k = byId.get(id)?.kind;
+      if (k) kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+    const kind = [...kinds].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "ORGANIZATION";
+    const info: GroupInfo = { of: centre, type: g.type, dir: g.dir, count: folded.length, more: sub.truncated, kind };
+    infos.push(info);
+    const id = `group:${centre}:${key}`;
+    for (const o of folded) hidden.add(o);
+    for (const e of g.edges) hiddenEdges.add(e.id);
+    nodes.push({ id, kind, name: name(info), aliases: [], description: null, start: null, end: null, attributes: [], sources: [], brief: true, group: info });
+    edges.push({ id: `${id}:edge`, type: g.type, role: null, start: null, end: null, confidence: null, description: null,
+      from: { id: g.dir === "OUT" ? centre : id }, to: { id: g.dir === "OUT" ? id : centre }, sources: [], brief: true, group: info });
+  }
+  // A folded neighbour stays when it is joined to the entity otherwise too (another type shown whole).
+  for (const e of sub.edges) {
+    if (hiddenEdges.has(e.id)) continue;
+    if (e.from.id === centre) hidden.delete(e.to.id);
+    if (e.to.id === centre) hidden.delete(e.from.id);
+  }
+  return {
+    truncated: false,
+    nodes: [...sub.nodes.filter((n) => !hidden.has(n.id)), ...nodes],
+    edges: [...sub.edges.filter((e) => !hiddenEdges.has(e.id) && !hidden.has(e.from.id) && !hidden.has(e.to.id)), ...edges],
+    groups: infos,
+  };
 }
