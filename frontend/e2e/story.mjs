@@ -139,5 +139,61 @@ export async function storyTests({ test, open, full }) {
     assert.doesNotMatch(page.url(), /exp=/);
     return page;
   });
+
+  // ---- 4. the small ones ----
+  await test("story-search-arrowdown-enter-picks-the-first-hit", async (keep) => {
+    const page = keep(await open("", "en-US", full.url));
+    const box = page.getByLabel("Search names and aliases");
+    await box.fill("APT4");
+    await page.locator("#search-list [role=option]").nth(1).waitFor();
+    assert.equal(await page.locator("#search-list [aria-selected=true]").count(), 0, "a hit is highlighted before any key");
+    const first = await page.locator("#search-list [role=option] .hit-name").first().innerText();
+    await box.press("ArrowDown");
+    assert.equal(await box.getAttribute("aria-activedescendant"), "search-list-0");
+    await box.press("Enter");
+    await page.locator("#detail-name", { hasText: first }).waitFor();
+    return page;
+  });
+
+  await test("story-search-levithan-finds-the-actor-apt40", async (keep) => {
+    const page = keep(await open("", "en-US", full.url));
+    await page.getByLabel("Search names and aliases").fill("Levithan");
+    await page.locator("#search-list [role=option]").first().waitFor();
+    const hits = await page.locator("#search-list [role=option]").allInnerTexts();
+    assert.ok(hits.some((h) => /APT40[\s\S]*Threat actor/.test(h)), `the actor is not among the hits: ${hits.join(" | ")}`);
+    await shot(page, "search-levithan-desktop");
+    return page;
+  });
+
+  await test("story-phone-tabs-read-whole", async (keep) => {
+    const page = keep(await open("", "en-US", full.url, PHONE));
+    const tab = page.getByRole("tab", { name: "Filters and tools" });
+    const fits = await tab.evaluate((el) => { const r = el.getBoundingClientRect(), p = el.parentElement.getBoundingClientRect(); return r.right <= p.right + 1 && r.right <= innerWidth; });
+    assert.ok(fits, "the last tab runs past the screen");
+    await shot(page, "tabs-phone");
+    return page;
+  });
+
+  await test("story-shared-link-carries-the-language", async (keep) => {
+    const page = keep(await open("?sel=apt31", "fr-FR", full.url));
+    await page.evaluate(() => { navigator.clipboard.writeText = async (t) => { window.__copied = t; }; });
+    await page.locator("#copy-link").click();
+    const copied = await page.waitForFunction(() => window.__copied).then((h) => h.jsonValue());
+    assert.match(copied, /sel=apt31&lang=fr$/);
+    return page;
+  });
+
+  for (const [size, viewport] of SIZES) {
+    await test(`story-axe-known-at-path-view-${size}`, async (keep) => {
+      const page = keep(await open("?path=ding-xiaoyang,norway&known=2021-07-20", "en-US", full.url, viewport));
+      await page.locator("#path-result ol.path").first().waitFor({ state: "attached" });
+      await page.waitForFunction(() => document.body.dataset.layout === "settled");
+      if (size === "phone") await page.getByRole("tab", { name: "Filters and tools" }).click();
+      await page.locator("#path-result ol.path").first().waitFor();
+      await shot(page, `known-at-path-${size}`);
+      assert.deepEqual(await axe(page), [], "axe: serious or critical violations");
+      return page;
+    });
+  }
 }
 

@@ -8,7 +8,7 @@ import { codeLabel, fill, formatDate, formatSpan, messages, relTypeLabel, type L
 import * as M from "./model";
 import type { AppState, PathMessage } from "./model";
 import { combobox, type Hit } from "./search";
-import { defaultState, isPartialDate, KINDS, LABEL_DENSITIES, type Kind, type LabelDensity } from "./state";
+import { defaultState, isPartialDate, KINDS, LABEL_DENSITIES, shareQuery, type Kind, type LabelDensity } from "./state";
 import { shallowEqual, type Store } from "./store";
 import { shownMemo } from "./graph";
 import {
@@ -121,7 +121,10 @@ function header(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => v
   });
   $("#lang").addEventListener("change", (e) => up((s) => M.setLang(s, (e.target as HTMLSelectElement).value as Lang)));
   $("#copy-link").addEventListener("click", () => {
-    void navigator.clipboard?.writeText(location.href).catch(() => {
+    // The link carries the language shown (issue #20): whoever opens it reads the view as it was shared.
+    const st = store.get();
+    const q = shareQuery(st.view, st.lang);
+    void navigator.clipboard?.writeText(`${location.origin}${location.pathname}?${q}`).catch(() => {
       /* clipboard refused (insecure context): the address bar holds the link anyway */
     });
     up((s) => M.setCopied(s, true));

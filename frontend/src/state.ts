@@ -92,6 +92,11 @@ export function toQuery(s: State): string {
   return p.toString();
 }
 
+/** shareQuery is the query of a shared link: the view, with the language it is shown in. */
+export function shareQuery(s: State, shown: "en" | "fr"): string {
+  return toQuery({ ...s, lang: s.lang ?? shown });
+}
+
 const list = (v: string | null) => (v ? v.split(",").filter(Boolean) : []);
 
 /** fromQuery decodes what toQuery wrote; anything malformed is ignored, not trusted. */
