@@ -195,5 +195,26 @@ export async function storyTests({ test, open, full }) {
       return page;
     });
   }
+
+  for (const [size, viewport] of SIZES) {
+    await test(`story-path-nodes-clear-of-the-edges-${size}`, async (keep) => {
+      const page = keep(await open("?path=ding-xiaoyang,norway&known=2021-07-20", "en-US", full.url, viewport));
+      await page.waitForFunction(() => window.explorer.graph.hasNode("norway") && document.body.dataset.layout === "settled");
+      await page.waitForTimeout(400);
+      const out = await page.evaluate(() => {
+        const { graph, renderer } = window.explorer;
+        const { width, height } = renderer.getDimensions();
+        const notes = document.querySelector(".graph-notes").getBoundingClientRect(), box = document.querySelector("#graph").getBoundingClientRect();
+        const top = Math.max(12, notes.bottom - box.top);
+        return graph.filterNodes((n, a) => {
+          const p = renderer.graphToViewport(a);
+          return p.x < 12 || p.x > width - 12 || p.y < top || p.y > height - 12;
+        });
+      });
+      assert.deepEqual(out, [], "path nodes at the canvas edge or under the notes");
+      await shot(page, `path-edges-${size}`);
+      return page;
+    });
+  }
 }
 

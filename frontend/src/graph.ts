@@ -251,9 +251,10 @@ export class GraphView {
     }
     const xs = ps.map((p) => p.x), ys = ps.map((p) => p.y);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const w = Math.max(x1 - x0, 1e-6);
+    const w = Math.max(x1 - x0, 1e-6), hgt = Math.max(y1 - y0, 1e-6);
     const room = this.container.clientWidth < 600 ? 0.35 : 0.3;
-    this.renderer.setCustomBBox({ x: [x0, x1 + w * room], y: [y0, y1] });
+    // A margin all round: a node at the frame's edge (a path's end, issue #20) is not cut nor under the notes.
+    this.renderer.setCustomBBox({ x: [x0 - w * 0.06, x1 + w * room], y: [y0 - hgt * 0.12, y1 + hgt * 0.12] });
   }
 
   // ---- style ----
