@@ -216,5 +216,32 @@ export async function storyTests({ test, open, full }) {
       return page;
     });
   }
+
+  // ---- 5. export what is on screen ----
+  await test("story-export-on-screen-csv-and-gexf", async (keep) => {
+    const page = keep(await open("?sel=apt31", "en-US", full.url));
+    await page.waitForFunction(() => window.explorer.graph.hasNode("group:apt31:USES:OUT") && document.body.dataset.layout === "settled");
+    const onScreen = await page.evaluate(() => window.explorer.graph.filterNodes((n) => !n.startsWith("group:")).sort());
+    const save = async (id) => {
+      const [d] = await Promise.all([page.waitForEvent("download"), page.locator(id).click()]);
+      return readFile(await d.path(), "utf8");
+    };
+    const nodes = (await save("#export-nodes")).trim().split("\n");
+    assert.equal(nodes[0], "id,name,kind,start,end,aliases,sources");
+    assert.deepEqual(nodes.slice(1).map((r) => r.split(",")[0]).sort(), onScreen, "the entities CSV is not what the graph shows");
+    const claims = (await save("#export-edges")).trim().split("\n");
+    assert.ok(claims.length > 10 && claims.slice(1).every((r) => /https?:\/\/|\d{4}/.test(r)), "claims without their sources");
+    const xml = await save("#export-gexf");
+    const parsed = await page.evaluate((x) => {
+      const d = new DOMParser().parseFromString(x, "application/xml");
+      return { error: d.querySelector("parsererror")?.textContent ?? null, nodes: d.getElementsByTagName("node").length, edges: d.getElementsByTagName("edge").length };
+    }, xml);
+    assert.equal(parsed.error, null);
+    assert.equal(parsed.nodes, onScreen.length);
+    assert.equal(parsed.edges, claims.length - 1);
+    await page.locator("#export-gexf").scrollIntoViewIfNeeded();
+    await shot(page, "export-desktop");
+    return page;
+  });
 }
 

@@ -59,7 +59,7 @@ function longText(cls: string, s: string, max = 600) {
 
 // ---- the whole ----
 
-export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" | "exportJSON" | "exportCSV" | "zoomIn" | "zoomOut" | "fit" | "centre", () => void>): void {
+export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" | "exportJSON" | "exportCSV" | "exportNodes" | "exportEdges" | "exportGEXF" | "zoomIn" | "zoomOut" | "fit" | "centre", () => void>): void {
   const ctx = (): Ctx => {
     const s = store.get();
     return { store, t: messages[s.lang], lang: s.lang };
@@ -96,6 +96,9 @@ export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" 
   $("#export-png").addEventListener("click", actions.exportPNG);
   $("#export-json").addEventListener("click", actions.exportJSON);
   $("#export-csv").addEventListener("click", actions.exportCSV);
+  $("#export-nodes").addEventListener("click", actions.exportNodes);
+  $("#export-edges").addEventListener("click", actions.exportEdges);
+  $("#export-gexf").addEventListener("click", actions.exportGEXF);
 
   document.addEventListener("keydown", (e) => {
     const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement?.tagName ?? "");

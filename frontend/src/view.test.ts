@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromBrief, groupByType, groupFocus, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
+import { edgesCSV, fromBrief, gexf, groupByType, groupFocus, nodesCSV, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
 
 const src = { id: "s1", title: "Report, \"quoted\"", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" };
 const entity = (id: string, kind: "THREAT_ACTOR" | "COUNTRY" = "THREAT_ACTOR") =>
@@ -122,5 +122,29 @@ describe("groupFocus", () => {
   it("keeps a type whole once opened, and what is shown otherwise", () => {
     expect(groupFocus(sub, "apt31", (t) => t === "USES", () => false, name).nodes).toHaveLength(33);
     expect(groupFocus(sub, "apt31", () => false, (id) => id !== "t0", name).nodes).toHaveLength(33 - 0); // one folded: under the maximum
+  });
+});
+
+describe("exports of the graph on screen", () => {
+  const ent = (id: string, name: string) => ({ id, kind: "THREAT_ACTOR" as const, name, aliases: [], description: null, start: "2021", end: null, attributes: [], sources: [] });
+  const sub = {
+    truncated: false,
+    nodes: [ent("a", `<img src=x onerror="1">&'`), ent("b", "=cmd|' /C calc'!A0")],
+    edges: [{ id: "r1", type: "TARGETED", role: null, start: "2021-07", end: null, confidence: 80, description: null, from: { id: "a" }, to: { id: "b" },
+      sources: [{ id: "s", title: "Report", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" }] }],
+  };
+  it("writes GEXF that escapes names and keeps each claim's sources", () => {
+    const x = gexf(sub, { a: { x: 1, y: 2 } }, "2026-12-08");
+    expect(x).toContain(`label="&lt;img src=x onerror=&quot;1&quot;&gt;&amp;&apos;"`);
+    expect(x).not.toContain("<img");
+    expect(x).toContain(`<edge id="r1" source="a" target="b" label="TARGETED">`);
+    expect(x).toContain(`value="Report, DoJ, 2021-07-19, https://example.org"`);
+    expect(x).toContain(`<viz:position x="1" y="2" z="0"/>`);
+    expect(x.match(/<node /g)).toHaveLength(2);
+  });
+  it("writes nodes and claims as CSV, safe against formulas", () => {
+    expect(nodesCSV(sub).split("\n")[0]).toBe("id,name,kind,start,end,aliases,sources");
+    expect(nodesCSV(sub)).toContain("b,'=cmd|' /C calc'!A0,");
+    expect(edgesCSV(sub)).toContain("r1,a,TARGETED,b,,2021-07,,80,,");
   });
 });

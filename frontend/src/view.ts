@@ -287,3 +287,60 @@ export function groupFocus(sub: Subgraph, centre: string, open: (type: string) =
     groups: infos,
   };
 }
+
+/** sourcesText is a claim's sources in one CSV field: title, publisher, date, URL; " | " between them. */
+const sourcesText = (sources: Source[]) => sources.map((s) => [s.title, s.publisher, s.published, s.url].filter(Boolean).join(", ")).join(" | ");
+
+/** nodesCSV is the entities on screen, one row each, with their sources. */
+export function nodesCSV(sub: Subgraph): string {
+  return csvRows([["id", "name", "kind", "start", "end", "aliases", "sources"],
+    ...sub.nodes.map((n) => [n.id, n.name, n.kind, n.start ?? "", n.end ?? "", n.aliases.join(" | "), sourcesText(n.sources)])]);
+}
+
+/** edgesCSV is the claims on screen, one row each, with their sources. */
+export function edgesCSV(sub: Subgraph): string {
+  return csvRows([["id", "from", "type", "to", "role", "start", "end", "confidence", "description", "sources"],
+    ...sub.edges.map((e) => [e.id, e.from.id, e.type, e.to.id, e.role ?? "", e.start ?? "", e.end ?? "",
+      e.confidence === null ? "" : String(e.confidence), e.description ?? "", sourcesText(e.sources)])]);
+}
+
+/** xml escapes text for an XML attribute, and drops the characters XML 1.0 cannot hold. */
+function xml(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+
+/**
+ * gexf is the graph on screen as GEXF 1.3, which Gephi opens: each entity
+ * with its kind, dates, sources, colour and position on screen; each claim
+ * with its type, confidence, dates and sources.
+ */
+export function gexf(sub: Subgraph, positions: Record<string, { x: number; y: number }> = {}, date = new Date().toISOString().slice(0, 10)): string {
+  const att = (id: string, v: string | null | undefined) => (v ? `<attvalue for="${id}" value="${xml(v)}"/>` : "");
+  const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+  const ids = new Set(sub.nodes.map((n) => n.id));
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">`,
+    `  <meta lastmodifieddate="${xml(date)}"><creator>Attribution explorer</creator><description>The graph on screen, each claim with its sources</description></meta>`,
+    `  <graph defaultedgetype="directed" mode="static">`,
+    `    <attributes class="node"><attribute id="kind" title="kind" type="string"/><attribute id="start" title="start" type="string"/><attribute id="end" title="end" type="string"/><attribute id="sources" title="sources" type="string"/></attributes>`,
+    `    <attributes class="edge"><attribute id="type" title="type" type="string"/><attribute id="confidence" title="confidence" type="integer"/><attribute id="start" title="start" type="string"/><attribute id="end" title="end" type="string"/><attribute id="sources" title="sources" type="string"/></attributes>`,
+    `    <nodes>`,
+    ...sub.nodes.map((n) => {
+      const [r, g, b] = hex(KIND_STYLE[n.kind].color);
+      const p = positions[n.id];
+      return `      <node id="${xml(n.id)}" label="${xml(n.name)}"><attvalues>${att("kind", n.kind)}${att("start", n.start)}${att("end", n.end)}${att("sources", sourcesText(n.sources))}</attvalues>` +
+        `<viz:color r="${r}" g="${g}" b="${b}"/>${p ? `<viz:position x="${+p.x.toFixed(4)}" y="${+p.y.toFixed(4)}" z="0"/>` : ""}</node>`;
+    }),
+    `    </nodes>`,
+    `    <edges>`,
+    ...sub.edges.filter((e) => ids.has(e.from.id) && ids.has(e.to.id)).map((e) =>
+      `      <edge id="${xml(e.id)}" source="${xml(e.from.id)}" target="${xml(e.to.id)}" label="${xml(e.type)}"><attvalues>${att("type", e.type)}${e.confidence === null ? "" : att("confidence", String(e.confidence))}${att("start", e.start)}${att("end", e.end)}${att("sources", sourcesText(e.sources))}</attvalues></edge>`),
+    `    </edges>`,
+    `  </graph>`,
+    `</gexf>`,
+  ];
+  return lines.join("\n") + "\n";
+}
