@@ -243,5 +243,31 @@ export async function storyTests({ test, open, full }) {
     await shot(page, "export-desktop");
     return page;
   });
+
+  // ---- 5. two actors side by side ----
+  for (const [size, viewport] of SIZES) {
+    await test(`story-compare-apt40-apt31-${size}`, async (keep) => {
+      const page = keep(await open("?sel=apt40&cmp=apt40,apt31", "en-US", full.url, viewport));
+      if (size === "phone") await page.getByRole("tab", { name: "Details" }).click();
+      const caption = page.locator("#detail-body table.compare caption").first();
+      await caption.waitFor({ timeout: 30000 });
+      assert.match(await caption.innerText(), /Techniques: \d+, \d+ shared/);
+      assert.match(await page.locator("#detail-name").innerText(), /APT40 · APT31/);
+      const shared = await page.locator("#detail-body table.compare tr.shared").count();
+      assert.ok(shared > 0, "no shared technique, victim or accuser");
+      const save = async (id) => {
+        const [d] = await Promise.all([page.waitForEvent("download"), page.locator(id).click()]);
+        return readFile(await d.path(), "utf8");
+      };
+      const csv = await save("#compare-csv");
+      assert.match(csv.split("\n")[0], /^table,id,name,kind,attack_id_or_date,APT40,APT31$/);
+      const layer = JSON.parse(await save("#compare-layer"));
+      assert.equal(layer.domain, "enterprise-attack");
+      assert.ok(layer.techniques.some((t) => t.score === 3), "the layer marks no shared technique");
+      await shot(page, `compare-${size}`);
+      assert.deepEqual(await axe(page), [], "axe: serious or critical violations");
+      return page;
+    });
+  }
 }
 

@@ -3,13 +3,14 @@
 // answers that came too late, and hands what it got to a pure update.
 import { ApiError, BRIEF_NEIGHBORHOOD, CLAIM, DETAIL, gql, LATEST, NEIGHBORHOOD, PATHS, RELATION_TYPES, TIMELINE } from "./api";
 import {
-  claimLoaded, detailLoaded, expansions, landing, latestStories, storiesLoaded, timelineWindow, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
+  claimLoaded, compareLoaded, detailLoaded, expansions, landing, latestStories, storiesLoaded, timelineWindow, graphLoaded, loadFailed, loadOk, loadStarted, metaLoaded, pathsLoaded, timelineLoaded,
   type AppState, type Failure, type LoadName,
 } from "./model";
 import { graphFilter, timelineFilter } from "./state";
 import { shallowEqual, type Store } from "./store";
 import { shownMemo } from "./graph";
 import { fill, messages } from "./i18n";
+import { COMPARE, compareActors, type CompareEntity } from "./compare";
 import { fromBrief, groupFocus, mergeSubgraphs, type BriefEntity, type BriefRelation, type Dataset, type Detail, type NamedRelation, type PathResult, type RelationTypeInfo, type Subgraph, type TimelineItem } from "./view";
 
 export const EXPAND_DEPTH = 2; // an expanded actor shows its campaigns and whom they targeted
@@ -139,6 +140,13 @@ export function startLoaders(store: Store<AppState>): void {
     const got = await gql<{ timeline: { edges: { node: { date: string; title: string; entity: { id: string; eventType?: string } | null } }[] } }>(LATEST, { from: since });
     return latestStories(got.timeline.edges.map((e) => e.node));
   }, (s, latest) => (latest ? storiesLoaded(s, latest) : s));
+
+  // Actors side by side: each actor's relations, then lined up (compare.ts).
+  loader(store, "compare", (s) => (s.view.compare.length >= 2 ? s.view.compare.join(",") : ""), async (_s, k) => {
+    if (!k) return null;
+    const got = await Promise.all(k.split(",").map((id) => gql<{ entity: CompareEntity | null }>(COMPARE, { id })));
+    return compareActors(got.map((g) => g.entity).filter((e): e is CompareEntity => !!e));
+  }, (s, result, k) => compareLoaded(s, k, result));
 
   loader(store, "paths", (s) => (s.view.path ? JSON.stringify([s.view.path, graphFilter(s.view.filter)]) : ""),
     async (s) => (s.view.path ? (await gql<{ paths: PathResult[] }>(PATHS, { ...s.view.path, filter: graphFilter(s.view.filter) })).paths : null),

@@ -6,13 +6,14 @@ import { browserLang, type Lang } from "./i18n";
 import { expansionKey, fromQuery, parseExpansion, type Expansion, type Filter, type LabelDensity, type State } from "./state";
 import type { BoxBy, ChartData, ChartId, DrillRef } from "./trends-data";
 import { drillKey } from "./trends-data";
+import type { Comparison } from "./compare";
 import { interval } from "./view";
 import type { Dataset, Detail, NamedRelation, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
 
 export type Status = "idle" | "loading" | "ok" | "error";
 export type Tab = "graph" | "list" | "trends" | "details" | "tools";
-export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search" | "claim" | "stories";
-export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search", "claim", "stories"];
+export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search" | "claim" | "stories" | "compare";
+export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search", "claim", "stories", "compare"];
 
 /** What the last expansion did, said over the graph. */
 export interface Notice { kind: "added" | "nothingNew" | "nothingNewCut"; n: number; name: string }
@@ -39,6 +40,7 @@ export interface AppState {
   detail: { id: string | null; entity: Detail | null };
   claim: { id: string | null; relation: NamedRelation | null }; // the open claim, read whole when the graph has it brief
   stories: { latest: Story[] }; // the landing view's latest attributions, from the data
+  compare: { key: string; result: Comparison | null }; // the actors side by side, for view.compare
   paths: { key: string | null; result: PathResult[] | null };
   pathForm: { from: PathEnd; to: PathEnd; message: PathMessage | null; focus: "from" | "to" | null };
   ui: {
@@ -99,10 +101,11 @@ export function initialState(query: string, languages: readonly string[]): AppSt
     detail: { id: null, entity: null },
     claim: { id: null, relation: null },
     stories: { latest: [] },
+    compare: { key: "", result: null },
     paths: { key: null, result: null },
     pathForm: { from: { text: "", id: view.path?.from ?? null }, to: { text: "", id: view.path?.to ?? null }, message: null, focus: null },
     ui: { tab: view.trends.on ? "trends" : "graph", hoveredEdge: null, menu: null, copied: false, linkTimeline: true, listLimit: LIST_PAGE, openGroups: [] },
-    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle", claim: "idle", stories: "idle" },
+    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle", claim: "idle", stories: "idle", compare: "idle" },
     errors: {},
     retries: 0,
     trends: {
@@ -134,7 +137,7 @@ export function restoreView(s: AppState, query: string): AppState {
  * any other change (a filter, the labels) replaces the current one.
  */
 export function place(v: State): string {
-  return JSON.stringify([v.selected, v.edge, v.path, v.trends.on, v.trends.open, v.trends.focus, v.trends.box]);
+  return JSON.stringify([v.selected, v.edge, v.path, v.trends.on, v.trends.open, v.trends.focus, v.trends.box, v.compare]);
 }
 
 const withView = (s: AppState, view: Partial<State>): AppState => ({ ...s, view: { ...s.view, ...view }, ui: { ...s.ui, copied: false } });
@@ -381,6 +384,21 @@ export function detailLoaded(s: AppState, id: string | null, entity: Detail | nu
 /** focusOn shows one entity and its neighbourhood alone: the expansions go, the entity is selected. */
 export function focusOn(s: AppState, id: string): AppState {
   return { ...withView(s, { selected: id, edge: null, expanded: [], path: null }), ui: { ...s.ui, menu: null, copied: false, openGroups: [] } };
+}
+
+/** toggleCompare puts an actor beside the others compared (at most four), or takes it out. */
+export function toggleCompare(s: AppState, id: string): AppState {
+  const c = s.view.compare;
+  return withView(s, { compare: c.includes(id) ? c.filter((x) => x !== id) : [...c, id].slice(-4) });
+}
+
+/** closeCompare ends the comparison. */
+export function closeCompare(s: AppState): AppState {
+  return withView(s, { compare: [] });
+}
+
+export function compareLoaded(s: AppState, key: string, result: Comparison | null): AppState {
+  return { ...s, compare: { key, result } };
 }
 
 /** A starting point of the landing view: an entity, with its title and date. */

@@ -10,6 +10,8 @@ import type { AppState, PathMessage } from "./model";
 import { combobox, type Hit } from "./search";
 import { defaultState, isPartialDate, KINDS, LABEL_DENSITIES, shareQuery, type Kind, type LabelDensity } from "./state";
 import { shallowEqual, type Store } from "./store";
+import { compareCSV, navigatorLayer, type Row } from "./compare";
+import { download } from "./download";
 import { shownMemo } from "./graph";
 import {
   KIND_STYLE, origin, publicBy, TIMELINE_GROUPS,
@@ -380,10 +382,11 @@ function paths(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => vo
 // ---- details ----
 
 function details(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
-  store.subscribe((s) => [s.view.selected, s.view.edge, s.detail, s.status.detail, s.claim, s.view.filter.knownAt, s.lang, s.meta.datasets, shownMemo(s), s.view.expanded, s.ui.openGroups, s.status.graph] as const, () => {
+  store.subscribe((s) => [s.view.compare, s.compare, s.status.compare, s.view.selected, s.view.edge, s.detail, s.status.detail, s.claim, s.view.filter.knownAt, s.lang, s.meta.datasets, shownMemo(s), s.view.expanded, s.ui.openGroups, s.status.graph] as const, () => {
     const s = store.get();
     const t = messages[s.lang];
     const body = $("#detail-body");
+    if (s.view.compare.length >= 2) return body.replaceChildren(...compareView(s, t, up));
     if (s.view.edge) return body.replaceChildren(...claimView(s, t, up));
     const id = s.view.selected;
     if (!id) return body.replaceChildren(h("p", { class: "hint" }, t.nothingSelected));
@@ -434,7 +437,11 @@ function entityView(s: AppState, e: Detail, t: Messages, up: (fn: (s: AppState) 
   nodes.push(h("div", { class: "buttons actions" },
     h("button", { type: "button", class: "expand", onclick: () => up((st) => toGraph(M.expand(st, { id: e.id, type: null }, e.name))) }, t.showNeighbours),
     h("button", { type: "button", class: "connect", onclick: () => up((st) => M.connectFrom(st, e.id, e.name)) }, t.connectTo),
-    h("button", { type: "button", class: "focus", onclick: () => up((st) => toGraph(M.focusOn(st, e.id))) }, t.focusOn)));
+    h("button", { type: "button", class: "focus", onclick: () => up((st) => toGraph(M.focusOn(st, e.id))) }, t.focusOn),
+    h("button", { type: "button", class: "compare", onclick: () => up((st) => M.toggleCompare(st, e.id)) },
+      s.view.compare.includes(e.id) ? t.compareRemove : s.view.compare.length ? t.compareWith : t.compareStart)));
+  if (s.view.compare.length === 1 && !s.view.compare.includes(e.id)) nodes.push(h("p", { class: "hint small" }, t.compareHint));
+  else if (s.view.compare.length === 1) nodes.push(h("p", { class: "hint small" }, t.comparePick));
 
   const total = e.relationCounts.reduce((a, c) => a + c.count, 0) || e.relations.length;
   nodes.push(h("h3", {}, `${t.relations} (${total}${e.relationCounts.some((c) => c.atLeast) ? "+" : ""})`));
@@ -527,6 +534,34 @@ function claimView(s: AppState, t: Messages, up: (fn: (s: AppState) => AppState)
     h("h3", {}, `${t.sources} (${r.sources.length})`),
     sourceList(t, s.lang, r.sources, known),
     h("div", { class: "buttons" }, goto(r.from.id, from), goto(r.to.id, to)),
+  ];
+}
+
+// ---- actors side by side ----
+
+function compareView(s: AppState, t: Messages, up: (fn: (s: AppState) => AppState) => void): Node[] {
+  const c = s.compare.result;
+  const close = h("button", { type: "button", onclick: () => up(M.closeCompare) }, t.compareClose);
+  if (s.status.compare === "error") return [h("p", { class: "failed" }, t.compareFailed), close];
+  if (!c || s.compare.key !== s.view.compare.join(",")) return [h("p", { class: "hint" }, t.loading), close];
+  const names = c.actors.map((a) => a.name);
+  const table = (caption: string, rows: Row[], note: string | null, max = 150) => h("table", { class: "list compare" },
+    h("caption", {}, fill(caption, { n: rows.length, shared: rows.filter((r) => r.by.every(Boolean)).length })),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t.colName), note ? h("th", { scope: "col" }, note) : null, names.map((n) => h("th", { scope: "col" }, name(n, 30))))),
+    h("tbody", {}, rows.slice(0, max).map((r) => h("tr", { class: r.by.every(Boolean) ? "shared" : "" },
+      h("td", {}, h("button", { type: "button", class: "link", onclick: () => up((st) => M.select(M.closeCompare(st), r.id)) }, name(r.name, 60))),
+      note ? h("td", {}, r.note) : null,
+      r.by.map((b) => h("td", { class: "num" }, b ? "✓" : "—"))))));
+  return [
+    h("p", { class: "claim-kind" }, t.compareTitle),
+    h("h2", { id: "detail-name" }, names.map((n, i) => [i ? " · " : "", name(n, 60)])),
+    h("div", { class: "buttons" },
+      h("button", { type: "button", id: "compare-csv", onclick: () => download("attribution-compare.csv", "text/csv", compareCSV(c)) }, t.compareCSV),
+      h("button", { type: "button", id: "compare-layer", onclick: () => download("attribution-compare-layer.json", "application/json", navigatorLayer(c)) }, t.compareLayer),
+      close),
+    table(t.compareTechniques, c.techniques, "ATT&CK"),
+    table(t.compareVictims, c.victims, null),
+    table(t.compareAccusers, c.accusers, t.colDates),
   ];
 }
 
