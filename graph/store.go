@@ -94,6 +94,10 @@ type TimelineQuery struct {
 	Window        Window
 	MinConfidence *int
 	KnownAt       PartialDate
+	// StartsInside leaves out the items that only overlap the window: those
+	// whose start begins before it (a campaign of "2001" that never ended, a
+	// claim dated "2017" in a window of April 2017). The order is the same.
+	StartsInside bool
 	// The page starts after the first Offset items, or, when After is set,
 	// right after the item at After (whether or not it still exists, or
 	// passes the filter); Offset is then the position of that item, which

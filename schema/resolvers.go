@@ -91,6 +91,7 @@ func (r *rootResolvers) paths(p graphql.ResolveParams) (any, error) {
 
 func (r *rootResolvers) timeline(p graphql.ResolveParams) (any, error) {
 	q := graph.TimelineQuery{Limit: p.Args["first"].(int), Count: selects(p, "totalCount")}
+	q.StartsInside, _ = p.Args["startsInside"].(bool)
 	if after, ok := p.Args["after"].(string); ok {
 		offset, key, err := decodeTimelineCursor(after)
 		if err != nil {

@@ -164,6 +164,8 @@ func New(store graph.Store, datasets ...graph.Dataset) (*Schema, error) {
 		"timeline": {Type: graphql.NewNonNull(timelineConn), Description: "Dated entities and relations, oldest first.",
 			Args: graphql.FieldConfigArgument{
 				"filter": {Type: t.timelineFilter}, "first": {Type: graphql.Int, DefaultValue: 100}, "after": {Type: graphql.String},
+				"startsInside": {Type: graphql.Boolean, DefaultValue: false,
+					Description: "Only the items whose start begins inside the filter's window, not those that begin before it and overlap it."},
 			}, Resolve: resolver(r.timeline)},
 		"source": {Type: t.source, Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
 			Resolve: resolver(func(p graphql.ResolveParams) (any, error) {

@@ -138,7 +138,7 @@ func New(cfg Config) http.Handler {
 			MaxAge:         600,
 		}).Handler(h)
 	}
-	return s.logged(s.readGuard(h))
+	return s.logged(compressed(s.readGuard(h)))
 }
 
 type server struct {

@@ -33,7 +33,7 @@ func assemble(curated graph.Batch, cfg Config, out io.Writer) (graph.Batch, erro
 		}
 		var mrep loaders.MergeReport
 		b, mrep = loaders.Merge(b, add, decisions...)
-		fmt.Fprintf(out, "%s\n%s%s", file, rep.String(), mrep.String())
+		fmt.Fprintf(out, "%s: %d entities, %d relations, %d sources read\n%s%s", file, len(add.Entities), len(add.Relations), len(add.Sources), rep.String(), mrep.String())
 	}
 	return b, nil
 }

@@ -296,12 +296,20 @@ func load(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 }
 
 // logWriter turns the lines of a report into log lines, so that serve's
-// standard output keeps its one line saying where it listens.
+// standard output keeps its one line saying where it listens. Each write is
+// one dataset's report (assemble): its first line, the summary ("MITRE
+// ATT&CK Enterprise 18.1: 1700 entities, ... read in 2.3s"), is logged at
+// info, the rest, line by line, at debug (LOG_LEVEL=debug shows it): the
+// start-up log says each dataset in one line (issue #20).
 type logWriter struct{ log *slog.Logger }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
-		w.log.Info("data", "report", strings.TrimSpace(line))
+	for i, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		if i == 0 {
+			w.log.Info("data", "report", strings.TrimSpace(line))
+		} else {
+			w.log.Debug("data", "report", strings.TrimSpace(line))
+		}
 	}
 	return len(p), nil
 }

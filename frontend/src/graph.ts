@@ -13,7 +13,7 @@ import { layout, seedPosition, type LayoutInput, type Positions } from "./layout
 import { closeMenu, expand, hoverEdge, openMenu, select, selectEdge, type AppState } from "./model";
 import { shallowEqual, type Store } from "./store";
 import { clip, plain } from "./h";
-import { KIND_STYLE, mergeSubgraphs, toGraph, type Subgraph } from "./view";
+import { isGroup, KIND_STYLE, mergeSubgraphs, toGraph, type GroupInfo, type Subgraph } from "./view";
 import type { Kind, LabelDensity } from "./state";
 
 // Characters of a node's label on the graph (fewer on a phone); the details give the whole name.
@@ -84,6 +84,9 @@ export function shownMemo(s: AppState): Subgraph {
   lastShown = { sub: s.graph.sub, paths: s.paths.result, out: shown(s) };
   return lastShown.out;
 }
+
+/** A graph of at most this many nodes labels every node. */
+export const SMALL_GRAPH = 40;
 
 export class GraphView {
   graph = new Graph({ multi: true, type: "directed" });
@@ -158,7 +161,7 @@ export class GraphView {
     const pending: { key: string; attrs: Record<string, unknown> }[] = [];
     const max = labelMax(this.container.clientWidth || window.innerWidth);
     for (const n of view.nodes) {
-      const attrs = { label: clip(plain(n.label), max), name: n.label, kind: n.kind, color: n.color, type: n.shape, size: n.size };
+      const attrs = { label: clip(plain(n.label), max), name: n.label, kind: n.kind, color: n.color, type: n.shape, size: n.size, group: n.group };
       if (this.graph.hasNode(n.key)) this.graph.mergeNodeAttributes(n.key, attrs);
       else pending.push({ key: n.key, attrs: { ...attrs, ...seedPosition(n.key, view.nodes.length) } });
     }
@@ -248,9 +251,10 @@ export class GraphView {
     }
     const xs = ps.map((p) => p.x), ys = ps.map((p) => p.y);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const w = Math.max(x1 - x0, 1e-6);
+    const w = Math.max(x1 - x0, 1e-6), hgt = Math.max(y1 - y0, 1e-6);
     const room = this.container.clientWidth < 600 ? 0.35 : 0.3;
-    this.renderer.setCustomBBox({ x: [x0, x1 + w * room], y: [y0, y1] });
+    // A margin all round: a node at the frame's edge (a path's end, issue #20) is not cut nor under the notes.
+    this.renderer.setCustomBBox({ x: [x0 - w * 0.06, x1 + w * room], y: [y0 - hgt * 0.12, y1 + hgt * 0.12] });
   }
 
   // ---- style ----
@@ -265,7 +269,8 @@ export class GraphView {
   }
 
   private nodeStyle(node: string, data: Record<string, unknown>) {
-    const res = { ...data };
+    // A small graph (a focus, the landing view) names every node; a group node always says what it holds.
+    const res = { ...data, ...(this.graph.order <= SMALL_GRAPH || data.group ? { forceLabel: true } : {}) };
     const { selected, edge } = this.s.view;
     const ends = edge && this.graph.hasEdge(edge) ? this.graph.extremities(edge) : null;
     if (ends) {
@@ -307,15 +312,19 @@ export class GraphView {
     const r = this.renderer;
     const st = this.store;
     r.on("clickNode", ({ node }) => {
-      if (!this.dragMoved) st.update((s) => select(s, node));
+      if (this.dragMoved) return;
+      if (this.openGroup(node)) return;
+      st.update((s) => select(s, node));
     });
     r.on("doubleClickNode", (e) => {
       e.preventSigmaDefault();
+      if (this.openGroup(e.node)) return;
       const name = this.graph.getNodeAttribute(e.node, "name") as string;
       st.update((s) => expand(s, { id: e.node, type: null }, name));
     });
     r.on("rightClickNode", (e) => {
       e.event.original.preventDefault();
+      if (isGroup(e.node)) return;
       st.update((s) => openMenu(s, e.node, e.event.x, e.event.y));
     });
     r.on("clickStage", () => st.update((s) => closeMenu(select(s, null))));
@@ -385,8 +394,34 @@ export class GraphView {
     void this.renderer.getCamera().animatedUnzoom({ duration: 200 });
   }
 
+  /**
+   * openGroup opens a group node ("31 techniques"): its entity's relations
+   * of that type are expanded, and the entity selected. False: not a group.
+   */
+  openGroup(node: string): boolean {
+    const g = this.graph.hasNode(node) ? (this.graph.getNodeAttribute(node, "group") as GroupInfo | undefined) : undefined;
+    if (!g) return false;
+    const name = this.graph.hasNode(g.of) ? (this.graph.getNodeAttribute(g.of, "name") as string) : g.of;
+    this.store.update((s) => select(expand(s, { id: g.of, type: g.type }, name), g.of));
+    return true;
+  }
+
+  /** fit frames the selection and its neighbours (the selected claim's ends, the paths), or, with none, the whole graph. */
   fit() {
-    void this.renderer.getCamera().animatedReset({ duration: 300 });
+    const s = this.s;
+    let ids: string[] = [];
+    if (s.view.edge && this.graph.hasEdge(s.view.edge)) ids = this.graph.extremities(s.view.edge);
+    else if (s.view.selected && this.graph.hasNode(s.view.selected)) ids = [s.view.selected, ...this.graph.neighbors(s.view.selected)];
+    else if (this.pathNodes.size) ids = [...this.pathNodes].filter((n) => this.graph.hasNode(n));
+    const ps = ids.map((id) => this.renderer.getNodeDisplayData(id)).filter((d) => !!d);
+    if (ps.length < 2 || ps.length === this.graph.order) {
+      void this.renderer.getCamera().animatedReset({ duration: 300 });
+      return;
+    }
+    const xs = ps.map((p) => p.x), ys = ps.map((p) => p.y);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const ratio = Math.min(1, Math.max(0.08, Math.max(x1 - x0, y1 - y0) * 1.4));
+    void this.renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 300 });
   }
 
   /** centre moves the camera to the selected entity, or to the selected claim's middle. */

@@ -5,14 +5,14 @@ import "./style.css";
 
 import { serverVersion } from "./api";
 import { download } from "./download";
-import { startLoaders } from "./effects";
+import { fetchGraph, startLoaders } from "./effects";
 import { GraphView, shownMemo } from "./graph";
 import { initialState, place, restoreView, versionLoaded, type AppState } from "./model";
 import { startPanels } from "./panels";
 import { toQuery } from "./state";
 import { Store } from "./store";
 import { TimelineChart } from "./timeline";
-import { subgraphJSON, timelineCSV } from "./view";
+import { edgesCSV, gexf, isGroup, mergeSubgraphs, nodesCSV, subgraphJSON, timelineCSV, type Subgraph } from "./view";
 import { graphFilter } from "./state";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
@@ -63,10 +63,32 @@ startPanels(store, {
     }
     png.toBlob((blob) => blob && download("attribution-graph.png", "image/png", blob));
   },
-  exportJSON: () => download("attribution-subgraph.json", "application/json", subgraphJSON(shownMemo(store.get()), graphFilter(store.get().view.filter))),
+  // The graph is loaded brief (what it draws): its exports read what is on screen whole, with every source.
+  exportJSON: () => void onScreen().then((sub) => download("attribution-subgraph.json", "application/json", subgraphJSON(sub, graphFilter(store.get().view.filter)))),
+  exportNodes: () => void onScreen().then((sub) => download("attribution-nodes.csv", "text/csv", nodesCSV(sub))),
+  exportEdges: () => void onScreen().then((sub) => download("attribution-claims.csv", "text/csv", edgesCSV(sub))),
+  exportGEXF: () => void onScreen().then((sub) => {
+    const positions = Object.fromEntries(graphView.graph.mapNodes((n, a) => [n, { x: a.x as number, y: a.y as number }]));
+    download("attribution-graph.gexf", "application/gexf+xml", gexf(sub, positions));
+  }),
   exportCSV: () => download("attribution-timeline.csv", "text/csv", timelineCSV(store.get().timeline.items)),
 });
 startLoaders(store);
+
+/**
+ * onScreen reads whole (every source) the entities and claims the graph
+ * shows: the same subgraph, asked with every field, and the paths found;
+ * the entities a group node folds away are left out, as on screen.
+ */
+async function onScreen(): Promise<Subgraph> {
+  const s = store.get();
+  const shown = shownMemo(s);
+  const paths = s.paths.result ?? [];
+  const whole = mergeSubgraphs([(await fetchGraph(s, null, true)).sub, { truncated: false, nodes: paths.flatMap((p) => p.nodes), edges: paths.flatMap((p) => p.edges) }]);
+  const nodes = new Set(shown.nodes.filter((n) => !isGroup(n.id)).map((n) => n.id));
+  const edges = new Set(shown.edges.filter((e) => !e.group).map((e) => e.id));
+  return { truncated: shown.truncated, nodes: whole.nodes.filter((n) => nodes.has(n.id)), edges: whole.edges.filter((e) => edges.has(e.id)) };
+}
 
 // The trends view is loaded when first shown: the graph's first load does not pay for its charts.
 let trends: Promise<unknown> | null = null;

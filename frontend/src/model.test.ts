@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import * as M from "./model";
+import { DEFAULT_TIMELINE_WINDOW, dayWindow, initialState, timelineMoved, timelineWindow } from "./model";
 import { Store, shallowEqual } from "./store";
 import type { Entity, Subgraph } from "./view";
 
@@ -151,5 +152,22 @@ describe("trends", () => {
     const s = M.chartLoaded(M.chartStarted(start(), "map", "k1"), "map", "k1", { total: 0, bucketCount: 0, buckets: [] });
     expect(s.trends.charts.map).toMatchObject({ status: "ok", key: "k1" });
     expect(M.chartFailed(s, "map", "k2", { unreachable: true, storeDown: false, message: "x" }).trends.charts.map.status).toBe("error");
+  });
+});
+
+describe("the timeline's window", () => {
+  it("is the filter's, in days, before the timeline is drawn, else the default", () => {
+    expect(dayWindow("2021-07", "2021-07-31")).toEqual({ from: "2021-07-01", to: "2021-07-31" });
+    expect(dayWindow("2017-04", "2017-04")).toEqual({ from: "2017-04-01", to: "2017-04-30" });
+    expect(dayWindow("2020", "")?.from).toBe("2020-01-01");
+    expect(dayWindow("", "")).toBeNull();
+    const s = initialState("?from=2021-07&to=2021-07-31", ["en"]);
+    expect(timelineWindow(s)).toEqual({ from: "2021-07-01", to: "2021-07-31" });
+    expect(timelineWindow(initialState("", ["en"]))).toEqual(DEFAULT_TIMELINE_WINDOW);
+  });
+  it("follows the timeline once it moves, and keeps the state when it does not", () => {
+    const s = timelineMoved(initialState("?from=2021-07", ["en"]), "2017-04-01", "2017-04-30");
+    expect(timelineWindow(s)).toEqual({ from: "2017-04-01", to: "2017-04-30" });
+    expect(timelineMoved(s, "2017-04-01", "2017-04-30")).toBe(s);
   });
 });

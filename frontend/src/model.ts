@@ -6,12 +6,14 @@ import { browserLang, type Lang } from "./i18n";
 import { expansionKey, fromQuery, parseExpansion, type Expansion, type Filter, type LabelDensity, type State } from "./state";
 import type { BoxBy, ChartData, ChartId, DrillRef } from "./trends-data";
 import { drillKey } from "./trends-data";
-import type { Dataset, Detail, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
+import type { Comparison } from "./compare";
+import { interval } from "./view";
+import type { Dataset, Detail, NamedRelation, PathResult, RelationTypeInfo, Subgraph, TimelineGroup, TimelineItem } from "./view";
 
 export type Status = "idle" | "loading" | "ok" | "error";
 export type Tab = "graph" | "list" | "trends" | "details" | "tools";
-export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search";
-export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search"];
+export type LoadName = "meta" | "graph" | "timeline" | "detail" | "paths" | "search" | "claim" | "stories" | "compare";
+export const LOADS: LoadName[] = ["meta", "graph", "timeline", "detail", "paths", "search", "claim", "stories", "compare"];
 
 /** What the last expansion did, said over the graph. */
 export interface Notice { kind: "added" | "nothingNew" | "nothingNewCut"; n: number; name: string }
@@ -32,8 +34,13 @@ export interface AppState {
   lang: Lang;
   meta: { relationTypes: RelationTypeInfo[]; datasets: Dataset[]; version: string | null };
   graph: { sub: Subgraph; loaded: number; notice: Notice | null; pending: { key: string; name: string } | null };
-  timeline: { items: TimelineItem[]; hidden: TimelineGroup[] };
+  // The timeline holds what begins inside the window it shows (window: first
+  // and last day, null until it has been drawn), total how many items that is.
+  timeline: { items: TimelineItem[]; hidden: TimelineGroup[]; window: DayWindow | null; total: number };
   detail: { id: string | null; entity: Detail | null };
+  claim: { id: string | null; relation: NamedRelation | null }; // the open claim, read whole when the graph has it brief
+  stories: { latest: Story[] }; // the landing view's latest attributions, from the data
+  compare: { key: string; result: Comparison | null }; // the actors side by side, for view.compare
   paths: { key: string | null; result: PathResult[] | null };
   pathForm: { from: PathEnd; to: PathEnd; message: PathMessage | null; focus: "from" | "to" | null };
   ui: {
@@ -92,12 +99,15 @@ export function initialState(query: string, languages: readonly string[]): AppSt
     lang: view.lang ?? browserLang(languages),
     meta: { relationTypes: [], datasets: [], version: null },
     graph: { sub: EMPTY, loaded: 0, notice: null, pending: null },
-    timeline: { items: [], hidden: [] },
+    timeline: { items: [], hidden: [], window: null, total: 0 },
     detail: { id: null, entity: null },
+    claim: { id: null, relation: null },
+    stories: { latest: [] },
+    compare: { key: "", result: null },
     paths: { key: null, result: null },
     pathForm: { from: { text: "", id: view.path?.from ?? null }, to: { text: "", id: view.path?.to ?? null }, message: null, focus: null },
     ui: { tab: view.trends.on ? "trends" : "graph", hoveredEdge: null, menu: null, copied: false, linkTimeline: true, listLimit: LIST_PAGE, openGroups: [] },
-    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle" },
+    status: { meta: "idle", graph: "idle", timeline: "idle", detail: "idle", paths: "idle", search: "idle", claim: "idle", stories: "idle", compare: "idle" },
     errors: {},
     retries: 0,
     trends: {
@@ -129,7 +139,7 @@ export function restoreView(s: AppState, query: string): AppState {
  * any other change (a filter, the labels) replaces the current one.
  */
 export function place(v: State): string {
-  return JSON.stringify([v.selected, v.edge, v.path, v.trends.on, v.trends.open, v.trends.focus, v.trends.box]);
+  return JSON.stringify([v.selected, v.edge, v.path, v.trends.on, v.trends.open, v.trends.focus, v.trends.box, v.compare]);
 }
 
 const withView = (s: AppState, view: Partial<State>): AppState => ({ ...s, view: { ...s.view, ...view }, ui: { ...s.ui, copied: false } });
@@ -329,12 +339,102 @@ export function versionLoaded(s: AppState, version: string | null): AppState {
   return { ...s, meta: { ...s.meta, version } };
 }
 
-export function timelineLoaded(s: AppState, items: TimelineItem[]): AppState {
-  return { ...s, timeline: { ...s.timeline, items } };
+export function timelineLoaded(s: AppState, items: TimelineItem[], total = items.length): AppState {
+  return { ...s, timeline: { ...s.timeline, items, total } };
+}
+
+/** A window of days: its first and last day, "YYYY-MM-DD". */
+export interface DayWindow { from: string; to: string }
+
+/**
+ * The timeline's window before the user moves it, without a window in the
+ * filter: the spring and summer of 2021, from the Exchange disclosure to the
+ * joint attribution of 19 July (375 items begin in it on the default data,
+ * under a page of 500).
+ */
+export const DEFAULT_TIMELINE_WINDOW: DayWindow = { from: "2021-03-01", to: "2021-08-31" };
+
+/** dayWindow turns a filter's from and to (partial dates, or "") into days. */
+export function dayWindow(from: string, to: string): DayWindow | null {
+  if (!from && !to) return null;
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return {
+    from: from ? day(interval(from).start) : "1990-01-01",
+    to: day(new Date(interval(to || String(new Date().getUTCFullYear())).end.getTime() - 86400000)),
+  };
+}
+
+/**
+ * timelineWindow is the window the timeline loads: the one it shows, or,
+ * before it is drawn, the filter's window, or the default one.
+ */
+export function timelineWindow(s: AppState): DayWindow {
+  return s.timeline.window ?? dayWindow(s.view.filter.from, s.view.filter.to) ?? DEFAULT_TIMELINE_WINDOW;
+}
+
+/** timelineMoved keeps the window the timeline shows (its loader then reads it). */
+export function timelineMoved(s: AppState, from: string, to: string): AppState {
+  const w = s.timeline.window;
+  if (w && w.from === from && w.to === to) return s;
+  return { ...s, timeline: { ...s.timeline, window: { from, to } } };
 }
 
 export function detailLoaded(s: AppState, id: string | null, entity: Detail | null): AppState {
   return { ...s, detail: { id, entity } };
+}
+
+/** focusOn shows one entity and its neighbourhood alone: the expansions go, the entity is selected. */
+export function focusOn(s: AppState, id: string): AppState {
+  return { ...withView(s, { selected: id, edge: null, expanded: [], path: null }), ui: { ...s.ui, menu: null, copied: false, openGroups: [] } };
+}
+
+/** toggleCompare puts an actor beside the others compared (at most four), or takes it out. */
+export function toggleCompare(s: AppState, id: string): AppState {
+  const c = s.view.compare;
+  return withView(s, { compare: c.includes(id) ? c.filter((x) => x !== id) : [...c, id].slice(-4) });
+}
+
+/** closeCompare ends the comparison. */
+export function closeCompare(s: AppState): AppState {
+  return withView(s, { compare: [] });
+}
+
+export function compareLoaded(s: AppState, key: string, result: Comparison | null): AppState {
+  return { ...s, compare: { key, result } };
+}
+
+/** A starting point of the landing view: an entity, with its title and date. */
+export interface Story { id: string; title: string; date: string }
+
+/** landing: nothing selected, expanded, nor looked for: the view offers stories to start from. */
+export function landing(v: State): boolean {
+  return !v.selected && !v.edge && v.expanded.length === 0 && !v.path && !v.trends.on;
+}
+
+/** storiesLoaded keeps the latest attributions, newest first. */
+export function storiesLoaded(s: AppState, latest: Story[]): AppState {
+  return { ...s, stories: { latest } };
+}
+
+/**
+ * latestStories picks the newest attributions from timeline items (oldest
+ * first, as the API gives them): one per title, at most n.
+ */
+export function latestStories(items: { date: string; title: string; entity: { id: string; eventType?: string } | null }[], n = 3): Story[] {
+  const out: Story[] = [];
+  const seen = new Set<string>();
+  for (let i = items.length - 1; i >= 0 && out.length < n; i--) {
+    const it = items[i];
+    if (!it.entity || it.entity.eventType !== "ATTRIBUTION" || seen.has(it.title)) continue;
+    seen.add(it.title);
+    out.push({ id: it.entity.id, title: it.title, date: it.date });
+  }
+  return out;
+}
+
+/** claimLoaded keeps the claim read whole (null: not found). */
+export function claimLoaded(s: AppState, id: string | null, relation: NamedRelation | null): AppState {
+  return { ...s, claim: { id, relation } };
 }
 
 /** firstError is the failure the banner shows. */

@@ -8,8 +8,10 @@ import { codeLabel, fill, formatDate, formatSpan, messages, relTypeLabel, type L
 import * as M from "./model";
 import type { AppState, PathMessage } from "./model";
 import { combobox, type Hit } from "./search";
-import { defaultState, isPartialDate, KINDS, LABEL_DENSITIES, type Kind, type LabelDensity } from "./state";
+import { defaultState, isPartialDate, KINDS, LABEL_DENSITIES, shareQuery, type Kind, type LabelDensity } from "./state";
 import { shallowEqual, type Store } from "./store";
+import { compareCSV, navigatorLayer, type Row } from "./compare";
+import { download } from "./download";
 import { shownMemo } from "./graph";
 import {
   KIND_STYLE, knownBy, origin, publicBy, TIMELINE_GROUPS,
@@ -59,7 +61,7 @@ function longText(cls: string, s: string, max = 600) {
 
 // ---- the whole ----
 
-export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" | "exportJSON" | "exportCSV" | "zoomIn" | "zoomOut" | "fit" | "centre", () => void>): void {
+export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" | "exportJSON" | "exportCSV" | "exportNodes" | "exportEdges" | "exportGEXF" | "zoomIn" | "zoomOut" | "fit" | "centre", () => void>): void {
   const ctx = (): Ctx => {
     const s = store.get();
     return { store, t: messages[s.lang], lang: s.lang };
@@ -87,6 +89,7 @@ export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" 
   nodeMenu(store, up);
   timelineHead(store, up);
   legend(store);
+  stories(store, up);
 
   $("#zoom-in").addEventListener("click", actions.zoomIn);
   $("#zoom-out").addEventListener("click", actions.zoomOut);
@@ -95,6 +98,9 @@ export function startPanels(store: Store<AppState>, actions: Record<"exportPNG" 
   $("#export-png").addEventListener("click", actions.exportPNG);
   $("#export-json").addEventListener("click", actions.exportJSON);
   $("#export-csv").addEventListener("click", actions.exportCSV);
+  $("#export-nodes").addEventListener("click", actions.exportNodes);
+  $("#export-edges").addEventListener("click", actions.exportEdges);
+  $("#export-gexf").addEventListener("click", actions.exportGEXF);
 
   document.addEventListener("keydown", (e) => {
     const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement?.tagName ?? "");
@@ -120,7 +126,10 @@ function header(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => v
   });
   $("#lang").addEventListener("change", (e) => up((s) => M.setLang(s, (e.target as HTMLSelectElement).value as Lang)));
   $("#copy-link").addEventListener("click", () => {
-    void navigator.clipboard?.writeText(location.href).catch(() => {
+    // The link carries the language shown (issue #20): whoever opens it reads the view as it was shared.
+    const st = store.get();
+    const q = shareQuery(st.view, st.lang);
+    void navigator.clipboard?.writeText(`${location.origin}${location.pathname}?${q}`).catch(() => {
       /* clipboard refused (insecure context): the address bar holds the link anyway */
     });
     up((s) => M.setCopied(s, true));
@@ -373,10 +382,11 @@ function paths(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => vo
 // ---- details ----
 
 function details(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
-  store.subscribe((s) => [s.view.selected, s.view.edge, s.detail, s.status.detail, s.view.filter.knownAt, s.lang, s.meta.datasets, shownMemo(s), s.view.expanded, s.ui.openGroups, s.status.graph] as const, () => {
+  store.subscribe((s) => [s.view.compare, s.compare, s.status.compare, s.view.selected, s.view.edge, s.detail, s.status.detail, s.claim, s.view.filter.knownAt, s.lang, s.meta.datasets, shownMemo(s), s.view.expanded, s.ui.openGroups, s.status.graph] as const, () => {
     const s = store.get();
     const t = messages[s.lang];
     const body = $("#detail-body");
+    if (s.view.compare.length >= 2) return body.replaceChildren(...compareView(s, t, up));
     if (s.view.edge) return body.replaceChildren(...claimView(s, t, up));
     const id = s.view.selected;
     if (!id) return body.replaceChildren(h("p", { class: "hint" }, t.nothingSelected));
@@ -426,7 +436,12 @@ function entityView(s: AppState, e: Detail, t: Messages, up: (fn: (s: AppState) 
   nodes.push(h("details", { class: "entity-sources" }, h("summary", {}, `${t.sources} (${e.sources.length})`), sourceList(t, lang, e.sources, known)));
   nodes.push(h("div", { class: "buttons actions" },
     h("button", { type: "button", class: "expand", onclick: () => up((st) => toGraph(M.expand(st, { id: e.id, type: null }, e.name))) }, t.showNeighbours),
-    h("button", { type: "button", class: "connect", onclick: () => up((st) => M.connectFrom(st, e.id, e.name)) }, t.connectTo)));
+    h("button", { type: "button", class: "connect", onclick: () => up((st) => M.connectFrom(st, e.id, e.name)) }, t.connectTo),
+    h("button", { type: "button", class: "focus", onclick: () => up((st) => toGraph(M.focusOn(st, e.id))) }, t.focusOn),
+    h("button", { type: "button", class: "compare", onclick: () => up((st) => M.toggleCompare(st, e.id)) },
+      s.view.compare.includes(e.id) ? t.compareRemove : s.view.compare.length ? t.compareWith : t.compareStart)));
+  if (s.view.compare.length === 1 && !s.view.compare.includes(e.id)) nodes.push(h("p", { class: "hint small" }, t.compareHint));
+  else if (s.view.compare.length === 1) nodes.push(h("p", { class: "hint small" }, t.comparePick));
 
   const total = e.relationCounts.reduce((a, c) => a + c.count, 0) || e.relations.length;
   nodes.push(h("h3", {}, `${t.relations} (${total}${e.relationCounts.some((c) => c.atLeast) ? "+" : ""})`));
@@ -495,13 +510,16 @@ function claimItem(s: AppState, t: Messages, e: Entity, r: NamedRelation, up: (f
 function findClaim(s: AppState, id: string): { r: Relation; from: string; to: string } | null {
   const sub = shownMemo(s);
   const nameOf = (x: string) => sub.nodes.find((n) => n.id === x)?.name ?? (s.detail.entity?.id === x ? s.detail.entity.name : x);
-  const r = sub.edges.find((x) => x.id === id) ?? s.detail.entity?.relations.find((x) => x.id === id);
+  let r = sub.edges.find((x) => x.id === id) ?? s.detail.entity?.relations.find((x) => x.id === id);
+  if (r?.brief) r = s.detail.entity?.relations.find((x) => x.id === id) ?? (s.claim.id === id && s.claim.relation ? s.claim.relation : r);
   if (!r) return null;
   return { r, from: r.from.name ?? nameOf(r.from.id), to: r.to.name ?? nameOf(r.to.id) };
 }
 
 function claimView(s: AppState, t: Messages, up: (fn: (s: AppState) => AppState) => void): Node[] {
   const found = findClaim(s, s.view.edge!);
+  // A brief claim is read whole by the claim loader (a failure shows in the banner; not found, it shows brief).
+  if (found?.r.brief && !(s.claim.id === s.view.edge && s.status.claim === "ok")) return [h("p", { class: "hint" }, t.loading)];
   if (!found) {
     if (s.status.graph === "loading") return [h("p", { class: "hint" }, t.loading)];
     return [h("p", { class: "hint" }, t.claimNotShown), h("button", { type: "button", onclick: () => up((st) => M.selectEdge(st, null)) }, t.reset)];
@@ -525,6 +543,34 @@ function claimView(s: AppState, t: Messages, up: (fn: (s: AppState) => AppState)
   ];
 }
 
+// ---- actors side by side ----
+
+function compareView(s: AppState, t: Messages, up: (fn: (s: AppState) => AppState) => void): Node[] {
+  const c = s.compare.result;
+  const close = h("button", { type: "button", onclick: () => up(M.closeCompare) }, t.compareClose);
+  if (s.status.compare === "error") return [h("p", { class: "failed" }, t.compareFailed), close];
+  if (!c || s.compare.key !== s.view.compare.join(",")) return [h("p", { class: "hint" }, t.loading), close];
+  const names = c.actors.map((a) => a.name);
+  const table = (caption: string, rows: Row[], note: string | null, max = 150) => h("table", { class: "list compare" },
+    h("caption", {}, fill(caption, { n: rows.length, shared: rows.filter((r) => r.by.every(Boolean)).length })),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t.colName), note ? h("th", { scope: "col" }, note) : null, names.map((n) => h("th", { scope: "col" }, name(n, 30))))),
+    h("tbody", {}, rows.slice(0, max).map((r) => h("tr", { class: r.by.every(Boolean) ? "shared" : "" },
+      h("td", {}, h("button", { type: "button", class: "link", onclick: () => up((st) => M.select(M.closeCompare(st), r.id)) }, name(r.name, 60))),
+      note ? h("td", {}, r.note) : null,
+      r.by.map((b) => h("td", { class: "num" }, b ? "✓" : "—"))))));
+  return [
+    h("p", { class: "claim-kind" }, t.compareTitle),
+    h("h2", { id: "detail-name" }, names.map((n, i) => [i ? " · " : "", name(n, 60)])),
+    h("div", { class: "buttons" },
+      h("button", { type: "button", id: "compare-csv", onclick: () => download("attribution-compare.csv", "text/csv", compareCSV(c)) }, t.compareCSV),
+      h("button", { type: "button", id: "compare-layer", onclick: () => download("attribution-compare-layer.json", "application/json", navigatorLayer(c)) }, t.compareLayer),
+      close),
+    table(t.compareTechniques, c.techniques, "ATT&CK"),
+    table(t.compareVictims, c.victims, null),
+    table(t.compareAccusers, c.accusers, t.colDates),
+  ];
+}
+
 // ---- the list view: what the graph shows, as tables ----
 
 function list(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
@@ -532,6 +578,8 @@ function list(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => voi
     if (tab !== "list") return;
     const t = messages[lang];
     const body = $("#list-body");
+    // Group nodes stand for entities the graph folds away: the list names entities and claims only.
+    sub = { ...sub, nodes: sub.nodes.filter((n) => !n.group), edges: sub.edges.filter((e) => !e.group) };
     if (!sub.nodes.length) return body.replaceChildren(h("p", { class: "hint" }, t.listEmpty));
     const order = new Map<string, number>(KINDS.map((k, i) => [k, i]));
     const names = new Map(sub.nodes.map((n) => [n.id, n.name]));
@@ -607,12 +655,43 @@ function nodeMenu(store: Store<AppState>, up: (fn: (s: AppState) => AppState) =>
 function timelineHead(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
   const link = $<HTMLInputElement>("#link-timeline");
   link.addEventListener("change", () => up((s) => M.setLinkTimeline(s, link.checked)));
-  store.subscribe((s) => [s.timeline.items, s.timeline.hidden, s.lang] as const, ([items, hidden, lang]) => {
+  store.subscribe((s) => [s.timeline.items, s.timeline.hidden, s.lang, s.timeline.total] as const, ([items, hidden, lang, total]) => {
     const t = messages[lang];
+    // A window that holds more than a page says so, and how to see the rest.
+    const cut = $("#timeline-cut");
+    cut.hidden = total <= items.length;
+    cut.textContent = cut.hidden ? "" : fill(t.timelineCut, { n: items.length, total });
     const count = (g: string) => items.filter((it) => (it.relation ? "claims" : it.entity?.kind === "CAMPAIGN" ? "campaigns" : "events") === g).length;
     $("#timeline-rows").replaceChildren(...TIMELINE_GROUPS.map((g) => h("button", {
       type: "button", class: "row-toggle", "aria-pressed": String(!hidden.includes(g)), onclick: () => up((s) => M.toggleTimelineGroup(s, g)),
     }, `${hidden.includes(g) ? "▸" : "▾"} ${t.groups[g]} (${count(g)})`)));
+  }, shallowEqual);
+}
+
+// ---- the landing view's stories ----
+
+/** The starting points: each selects an entity of the curated data (its neighbourhood is then drawn small). */
+const STORIES: { id: string; key: "storyJuly" | "storyIndictment" | "storyFrance" }[] = [
+  { id: "hafnium-joint-attribution-2021", key: "storyJuly" },
+  { id: "doj-apt40-indictment", key: "storyIndictment" },
+  { id: "apt31-france-campaign-2021", key: "storyFrance" },
+];
+
+function stories(store: Store<AppState>, up: (fn: (s: AppState) => AppState) => void) {
+  const box = $("#stories");
+  store.subscribe((s) => [M.landing(s.view), s.stories.latest, s.lang] as const, ([shown, latest, lang]) => {
+    box.hidden = !shown;
+    if (!shown) return box.replaceChildren();
+    const t = messages[lang];
+    const open = (id: string) => up((st) => M.select(st, id));
+    box.replaceChildren(
+      h("h2", { id: "stories-h" }, t.stories),
+      h("p", { class: "hint small" }, t.storiesHelp),
+      h("ul", {},
+        STORIES.map((x) => h("li", {}, h("button", { type: "button", class: "story", onclick: () => open(x.id) }, t[x.key]))),
+        latest.length ? h("li", {}, h("span", { class: "story-head" }, t.storyLatest),
+          h("ul", { class: "latest" }, latest.map((x) => h("li", {},
+            h("button", { type: "button", class: "story link", onclick: () => open(x.id) }, formatDate(x.date, lang), " — ", name(x.title, 90)))))) : null));
   }, shallowEqual);
 }
 

@@ -4,6 +4,33 @@ import type { Kind } from "./state";
 
 export interface Hit { matched: string; score: number; entity: { id: string; name: string; kind: Kind } }
 
+/** The strength of a match, by the API's score tiers: exact, prefix, words, typo. */
+function strength(score: number): number {
+  return score >= 0.95 ? 3 : score >= 0.855 ? 2 : score >= 0.665 ? 1 : 0;
+}
+
+const NAMED: readonly Kind[] = ["THREAT_ACTOR", "PERSON", "ORGANIZATION", "COUNTRY"];
+
+/**
+ * rankHits merges the hits of every kind with those of the named kinds
+ * (actors, people, organisations, countries), ten at most: by the strength
+ * of the match (a typo in a name or in an alias count alike), then named
+ * kinds before the campaigns and events that mention them, then the API's
+ * order.
+ */
+export function rankHits(all: Hit[], named: Hit[], max = 10): Hit[] {
+  const seen = new Set<string>();
+  const merged: { hit: Hit; order: number }[] = [];
+  [...all, ...named].forEach((hit, order) => {
+    if (seen.has(hit.entity.id)) return;
+    seen.add(hit.entity.id);
+    merged.push({ hit, order });
+  });
+  const isNamed = (h: Hit) => (NAMED.includes(h.entity.kind) ? 1 : 0);
+  merged.sort((a, b) => strength(b.hit.score) - strength(a.hit.score) || isNamed(b.hit) - isNamed(a.hit) || a.order - b.order);
+  return merged.slice(0, max).map((m) => m.hit);
+}
+
 export interface ComboboxOptions {
   input: HTMLInputElement;
   list: HTMLUListElement;
@@ -88,10 +115,10 @@ export function combobox(o: ComboboxOptions): Combobox {
     timer = window.setTimeout(async () => {
       const mine = ++seq;
       try {
-        const data = await gql<{ search: Hit[] }>(SEARCH, { q });
+        const data = await gql<{ search: Hit[]; named: Hit[] }>(SEARCH, { q });
         if (mine !== seq) return;
-        hits = data.search;
-        active = hits.length ? 0 : -1;
+        hits = rankHits(data.search, data.named);
+        active = -1; // nothing highlighted: Enter picks the first hit, ArrowDown highlights it (issue #20)
         render();
       } catch (e) {
         o.onError(e);
@@ -107,7 +134,8 @@ export function combobox(o: ComboboxOptions): Combobox {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
       if (!hits.length) return;
-      active = (active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
+      if (active < 0) active = e.key === "ArrowDown" ? 0 : hits.length - 1;
+      else active = (active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
       render();
     } else if (e.key === "Enter") {
       e.preventDefault();

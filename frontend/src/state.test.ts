@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultState, expansionKey, fromQuery, graphFilter, isPartialDate, parseExpansion, timelineFilter, toQuery } from "./state";
+import { defaultState, expansionKey, fromQuery, graphFilter, isPartialDate, parseExpansion, shareQuery, timelineFilter, toQuery } from "./state";
 
 describe("URL state", () => {
   it("leaves defaults out of the URL", () => {
@@ -61,5 +61,12 @@ describe("filters for the API", () => {
   it("accept the three precisions of a partial date", () => {
     for (const ok of ["2021", "2021-07", "2021-07-19"]) expect(isPartialDate(ok)).toBe(true);
     for (const bad of ["21", "2021-7", "2021-07-32", "2021/07", ""]) expect(isPartialDate(bad)).toBe(false);
+  });
+});
+
+describe("shareQuery", () => {
+  it("puts the language shown into a shared link", () => {
+    expect(shareQuery(fromQuery("?sel=apt31"), "fr")).toBe("sel=apt31&lang=fr");
+    expect(shareQuery(fromQuery("?sel=apt31&lang=en"), "fr")).toBe("sel=apt31&lang=en");
   });
 });

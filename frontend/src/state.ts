@@ -31,6 +31,7 @@ export interface State {
   lang: "en" | "fr" | null;  // null: from the browser
   labels: LabelDensity;
   trends: TrendsView;        // the trends view: shown or not, its focus, box plot rows, open drill-down
+  compare: string[];         // actors side by side (two or more: the comparison is shown)
 }
 
 /** An expansion: an entity and the one relation type it expands, or null for all of them. */
@@ -48,14 +49,16 @@ export function expansionKey(e: Expansion): string {
   return e.type ? `${e.id}:${e.type}` : e.id;
 }
 
-export const DEFAULT_EXPANDED = ["apt40", "apt31", "hafnium"];
+// Nothing is expanded at first: the landing view shows one story, small and
+// labelled (effects.ts LANDING_ENTITY), and the stories to start from.
+export const DEFAULT_EXPANDED: string[] = [];
 
 export function emptyFilter(): Filter {
   return { kinds: [], relationTypes: [], minConfidence: null, from: "", to: "", knownAt: "" };
 }
 
 export function defaultState(): State {
-  return { selected: null, edge: null, expanded: [...DEFAULT_EXPANDED], filter: emptyFilter(), path: null, lang: null, labels: "some", trends: defaultTrends() };
+  return { selected: null, edge: null, expanded: [...DEFAULT_EXPANDED], filter: emptyFilter(), path: null, lang: null, labels: "some", trends: defaultTrends(), compare: [] };
 }
 
 const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
@@ -79,6 +82,7 @@ export function toQuery(s: State): string {
   if (f.to) p.set("to", f.to);
   if (f.knownAt) p.set("known", f.knownAt);
   if (s.path) p.set("path", `${s.path.from},${s.path.to}`);
+  if (s.compare.length) p.set("cmp", s.compare.join(","));
   if (s.lang) p.set("lang", s.lang);
   if (s.labels !== "some") p.set("labels", s.labels);
   if (s.trends.on) {
@@ -90,6 +94,11 @@ export function toQuery(s: State): string {
   return p.toString();
 }
 
+/** shareQuery is the query of a shared link: the view, with the language it is shown in. */
+export function shareQuery(s: State, shown: "en" | "fr"): string {
+  return toQuery({ ...s, lang: s.lang ?? shown });
+}
+
 const list = (v: string | null) => (v ? v.split(",").filter(Boolean) : []);
 
 /** fromQuery decodes what toQuery wrote; anything malformed is ignored, not trusted. */
@@ -99,6 +108,7 @@ export function fromQuery(query: string): State {
   s.selected = p.get("sel") || null;
   s.edge = p.get("rel") || null;
   if (p.has("exp")) s.expanded = list(p.get("exp"));
+  s.compare = list(p.get("cmp")).slice(0, 4);
   s.filter.kinds = list(p.get("kinds")).filter((k): k is Kind => (KINDS as readonly string[]).includes(k));
   s.filter.relationTypes = list(p.get("types")).filter((t) => TYPE.test(t));
   const conf = Number(p.get("conf"));

@@ -7,7 +7,7 @@ import "vis-timeline/styles/vis-timeline-graph2d.css";
 
 import { h, name } from "./h";
 import { formatDate, formatTick, messages, relTypeLabel } from "./i18n";
-import { brush, select, type AppState } from "./model";
+import { brush, select, timelineMoved, timelineWindow, type AppState } from "./model";
 import { shallowEqual, type Store } from "./store";
 import { interval, TIMELINE_GROUPS, timelineView, type TimelineView } from "./view";
 
@@ -35,8 +35,8 @@ export class TimelineChart {
     this.scroller?.setAttribute("role", "group");
     this.bind(container);
     store.subscribe((s) => [s.timeline.items, s.lang, s.timeline.hidden] as const, () => this.render(), shallowEqual);
-    store.subscribe((s) => [s.view.selected, s.timeline.items] as const, ([id]) => this.selectTouching(id), shallowEqual);
-    store.subscribe((s) => [s.view.filter.from, s.view.filter.to, s.timeline.items] as const, () => this.frame(), shallowEqual);
+    store.subscribe((s) => [s.view.filter.from, s.view.filter.to] as const, () => this.frame(), shallowEqual);
+    store.subscribe((s) => [s.view.selected, s.timeline.items, s.detail.entity] as const, ([id]) => this.selectTouching(id), shallowEqual);
   }
 
   private scroller: HTMLElement | null;
@@ -68,22 +68,49 @@ export class TimelineChart {
     })));
   }
 
+  /**
+   * selectTouching selects the items of the selected entity and brings the
+   * selection into view: its own item first (an event, an indictment), else
+   * the first item touching it; when none is loaded, the window moves to the
+   * entity's date (its loader then reads that window).
+   */
   private selectTouching(id: string | null) {
-    const touching = this.items.get({ filter: (it: Item) => !!id && it.entityIds.includes(id) }).map((it: Item) => it.id);
-    this.timeline.setSelection(touching);
+    const touching = this.items.get({ filter: (it: Item) => !!id && it.entityIds.includes(id) });
+    this.timeline.setSelection(touching.map((it: Item) => it.id));
+    if (!id) return;
+    const w = this.timeline.getWindow();
+    const inView = (start: Date, end?: Date) => start.getTime() < w.end.getTime() && (end ?? start).getTime() >= w.start.getTime();
+    const own = touching.find((it: Item) => it.id === `entity:${id}`) ?? touching[0];
+    if (own) {
+      if (!inView(new Date(own.start), own.end ? new Date(own.end) : undefined)) this.centre(new Date(own.start));
+      return;
+    }
+    const d = this.store.get().detail;
+    const start = d.id === id ? d.entity?.start : null;
+    if (start && !inView(interval(start).start)) this.centre(interval(start).start);
   }
 
-  /** frame shows the time window of the filter, or every item. */
+  /** centre moves the window, its width kept, to put a date in its middle. */
+  private centre(at: Date) {
+    const w = this.timeline.getWindow();
+    const half = (w.end.getTime() - w.start.getTime()) / 2;
+    this.timeline.setWindow(new Date(at.getTime() - half), new Date(at.getTime() + half), { animation: false });
+  }
+
+  /** frame shows the time window of the filter, or the default window. */
   private frame() {
-    const f = this.store.get().view.filter;
-    if (f.from || f.to) {
-      const from = interval(f.from || "2000").start;
-      const to = interval(f.to || String(new Date().getUTCFullYear())).end;
-      const w = this.timeline.getWindow();
-      if (w.start.getTime() !== from.getTime() || w.end.getTime() !== to.getTime()) this.timeline.setWindow(from, to, { animation: false });
-    } else if (this.items.length) {
-      this.timeline.fit({ animation: false });
-    }
+    const win = timelineWindow({ ...this.store.get(), timeline: { ...this.store.get().timeline, window: null } });
+    const from = interval(win.from).start;
+    const to = interval(win.to).end;
+    const w = this.timeline.getWindow();
+    if (w.start.getTime() !== from.getTime() || w.end.getTime() !== to.getTime()) this.timeline.setWindow(from, to, { animation: false });
+    else this.moved(w.start, w.end);
+  }
+
+  /** moved keeps the window shown in the store, which loads what begins in it. */
+  private moved(start: Date, end: Date) {
+    // The window's end is exclusive: its last day is the day before.
+    this.store.update((s) => timelineMoved(s, isoDay(start), isoDay(new Date(end.getTime() - 1))));
   }
 
   private bind(container: HTMLElement) {
@@ -94,6 +121,7 @@ export class TimelineChart {
     this.timeline.on("rangechanged", ({ start, end, byUser }: { start: Date; end: Date; byUser: boolean }) => {
       // The window's end is exclusive: its last day is the day before.
       if (byUser && this.linked()) this.store.update((s) => brush(s, isoDay(start), isoDay(new Date(end.getTime() - 1))));
+      this.moved(start, end);
     });
     // Keys on the focused timeline: arrows move, + and - zoom.
     container.addEventListener("keydown", (e) => {

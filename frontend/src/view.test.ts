@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupByType, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
+import { edgesCSV, fromBrief, gexf, groupByType, groupFocus, nodesCSV, interval, mergeSubgraphs, origin, timelineCSV, timelineView, toGraph, type Relation, type Subgraph, type TimelineItem } from "./view";
 
 const src = { id: "s1", title: "Report, \"quoted\"", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" };
 const entity = (id: string, kind: "THREAT_ACTOR" | "COUNTRY" = "THREAT_ACTOR") =>
@@ -102,5 +102,65 @@ describe("origin", () => {
   });
   it("names none for curated claims, and is not fooled by a shared prefix", () => {
     expect(origin([s("doj-2021"), s("eurepoc-1.10")], datasets)).toEqual([]);
+  });
+});
+
+describe("fromBrief", () => {
+  it("fills what the brief graph leaves out and marks it brief", () => {
+    const sub = fromBrief({
+      truncated: true,
+      nodes: [{ id: "apt40", kind: "THREAT_ACTOR", name: "APT40", start: null, end: null }],
+      edges: [{ id: "r1", type: "TARGETED", role: null, start: "2021", end: null, confidence: 80, from: { id: "apt40" }, to: { id: "norway" } }],
+    });
+    expect(sub.truncated).toBe(true);
+    expect(sub.nodes[0]).toMatchObject({ id: "apt40", aliases: [], sources: [], description: null, brief: true });
+    expect(sub.edges[0]).toMatchObject({ id: "r1", confidence: 80, sources: [], description: null, brief: true });
+  });
+});
+
+describe("groupFocus", () => {
+  const ent = (id: string, kind: "THREAT_ACTOR" | "TECHNIQUE" | "COUNTRY") => ({ id, kind, name: id, aliases: [], description: null, start: null, end: null, attributes: [], sources: [] });
+  const rel = (id: string, type: string, from: string, to: string) => ({ id, type, role: null, start: null, end: null, confidence: null, description: null, from: { id: from }, to: { id: to }, sources: [] });
+  const techniques = Array.from({ length: 31 }, (_, i) => ent(`t${i}`, "TECHNIQUE"));
+  const sub = {
+    truncated: false,
+    nodes: [ent("apt31", "THREAT_ACTOR"), ent("france", "COUNTRY"), ...techniques],
+    edges: [rel("r-fr", "TARGETED", "apt31", "france"), ...techniques.map((t, i) => rel(`u${i}`, "USES", "apt31", t.id))],
+  };
+  const name = (g: { count: number }) => `${g.count} techniques`;
+  it("folds a type with more neighbours than the maximum into one labelled group node", () => {
+    const out = groupFocus(sub, "apt31", () => false, () => false, name);
+    expect(out.nodes.map((n) => n.id).sort()).toEqual(["apt31", "france", "group:apt31:USES:OUT"]);
+    expect(out.nodes.find((n) => n.group)?.name).toBe("31 techniques");
+    expect(out.groups).toEqual([{ of: "apt31", type: "USES", dir: "OUT", count: 31, more: false, kind: "TECHNIQUE" }]);
+    expect(out.edges.map((e) => [e.from.id, e.to.id])).toEqual([["apt31", "france"], ["apt31", "group:apt31:USES:OUT"]]);
+  });
+  it("keeps a type whole once opened, and what is shown otherwise", () => {
+    expect(groupFocus(sub, "apt31", (t) => t === "USES", () => false, name).nodes).toHaveLength(33);
+    expect(groupFocus(sub, "apt31", () => false, (id) => id !== "t0", name).nodes).toHaveLength(33 - 0); // one folded: under the maximum
+  });
+});
+
+describe("exports of the graph on screen", () => {
+  const ent = (id: string, name: string) => ({ id, kind: "THREAT_ACTOR" as const, name, aliases: [], description: null, start: "2021", end: null, attributes: [], sources: [] });
+  const sub = {
+    truncated: false,
+    nodes: [ent("a", `<img src=x onerror="1">&'`), ent("b", "=cmd|' /C calc'!A0")],
+    edges: [{ id: "r1", type: "TARGETED", role: null, start: "2021-07", end: null, confidence: 80, description: null, from: { id: "a" }, to: { id: "b" },
+      sources: [{ id: "s", title: "Report", publisher: "DoJ", url: "https://example.org", published: "2021-07-19", language: "en" }] }],
+  };
+  it("writes GEXF that escapes names and keeps each claim's sources", () => {
+    const x = gexf(sub, { a: { x: 1, y: 2 } }, "2026-12-08");
+    expect(x).toContain(`label="&lt;img src=x onerror=&quot;1&quot;&gt;&amp;&apos;"`);
+    expect(x).not.toContain("<img");
+    expect(x).toContain(`<edge id="r1" source="a" target="b" label="TARGETED">`);
+    expect(x).toContain(`value="Report, DoJ, 2021-07-19, https://example.org"`);
+    expect(x).toContain(`<viz:position x="1" y="2" z="0"/>`);
+    expect(x.match(/<node /g)).toHaveLength(2);
+  });
+  it("writes nodes and claims as CSV, safe against formulas", () => {
+    expect(nodesCSV(sub).split("\n")[0]).toBe("id,name,kind,start,end,aliases,sources");
+    expect(nodesCSV(sub)).toContain("b,'=cmd|' /C calc'!A0,");
+    expect(edgesCSV(sub)).toContain("r1,a,TARGETED,b,,2021-07,,80,,");
   });
 });

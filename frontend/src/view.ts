@@ -6,11 +6,15 @@ export interface Attribute { key: string; value: string }
 export interface Entity {
   id: string; kind: Kind; name: string; aliases: string[]; description: string | null;
   start: string | null; end: string | null; attributes: Attribute[]; sources: Source[];
+  brief?: boolean; // read without its aliases, description, attributes and sources (fromBrief)
+  group?: GroupInfo; // a group node (groupFocus), not an entity
 }
 export interface Relation {
   id: string; type: string; role: string | null; start: string | null; end: string | null;
   confidence: number | null; description: string | null;
   from: { id: string; name?: string }; to: { id: string; name?: string }; sources: Source[];
+  brief?: boolean; // read without its description and sources (fromBrief)
+  group?: GroupInfo; // the edge to a group node (groupFocus), not a claim
 }
 export interface Dataset { id: string; name: string; version: string | null }
 export interface RelationTypeInfo { name: string; meaning: string }
@@ -37,6 +41,22 @@ export function origin(sources: Source[], datasets: Dataset[]): string[] {
 }
 
 export interface Subgraph { truncated: boolean; nodes: Entity[]; edges: Relation[] }
+
+/** A node or edge as BRIEF_NEIGHBORHOOD gives it: what the graph draws. */
+export type BriefEntity = Pick<Entity, "id" | "kind" | "name" | "start" | "end">;
+export type BriefRelation = Omit<Relation, "description" | "sources">;
+
+/**
+ * fromBrief fills a brief subgraph's missing fields as empty and marks its
+ * edges brief: a claim's view reads such an edge whole before showing it.
+ */
+export function fromBrief(sub: { truncated: boolean; nodes: BriefEntity[]; edges: BriefRelation[] }): Subgraph {
+  return {
+    truncated: sub.truncated,
+    nodes: sub.nodes.map((n) => ({ aliases: [], description: null, attributes: [], sources: [], ...n, brief: true })),
+    edges: sub.edges.map((e) => ({ description: null, sources: [], ...e, brief: true })),
+  };
+}
 export interface TimelineItem {
   id: string; date: string; end: string | null; title: string;
   entity: { id: string; kind?: Kind } | null; sources: Source[];
@@ -61,7 +81,7 @@ export const KIND_STYLE: Record<Kind, { color: string; shape: Shape }> = {
   EVENT: { color: "#637939", shape: "circle" },
 };
 
-export interface NodeView { key: string; label: string; kind: Kind; color: string; shape: Shape; size: number }
+export interface NodeView { key: string; label: string; kind: Kind; color: string; shape: Shape; size: number; group?: GroupInfo }
 export interface EdgeView { key: string; source: string; target: string; label: string; confidence: number | null }
 
 /** toGraph maps a subgraph to nodes and edges for the graph view; a node's size grows with its degree. */
@@ -75,7 +95,8 @@ export function toGraph(sub: Subgraph): { nodes: NodeView[]; edges: EdgeView[] }
   return {
     nodes: sub.nodes.map((n) => ({
       key: n.id, label: n.name, kind: n.kind, color: KIND_STYLE[n.kind].color, shape: KIND_STYLE[n.kind].shape,
-      size: 4 + Math.min(12, Math.sqrt(degree.get(n.id) ?? 0) * 2),
+      size: n.group ? 6 + Math.min(10, Math.sqrt(n.group.count)) : 4 + Math.min(12, Math.sqrt(degree.get(n.id) ?? 0) * 2),
+      ...(n.group ? { group: n.group } : {}),
     })),
     edges: sub.edges
       .filter((e) => ids.has(e.from.id) && ids.has(e.to.id))
@@ -236,4 +257,128 @@ export function knownBy(sources: Source[], knownAt: string, act?: Pick<Entity, "
   if (relType !== undefined && !PUBLIC_ACT_RELATION_TYPES.includes(relType)) return false;
   const own = actDate(act);
   return !!own && publicBy([{ published: own } as Source], knownAt);
+}
+
+/** A group node: several neighbours of one entity by one relation type, drawn as one node until opened. */
+export interface GroupInfo { of: string; type: string; dir: "OUT" | "IN"; count: number; more: boolean; kind: Kind }
+
+/** GROUP_MAX: a relation type with more neighbours than this is drawn as one group node. */
+export const GROUP_MAX = 8;
+
+export const isGroup = (id: string) => id.startsWith("group:");
+
+/**
+ * groupFocus draws an entity's neighbourhood small: the neighbours of each
+ * relation type and direction, when there are more than max of them, become
+ * one group node ("31 techniques") joined to the entity by one edge; the
+ * types in open, and the neighbours keep() keeps (already shown by other
+ * means), stay whole. more says the neighbourhood was cut (the counts are
+ * then at least). name names a group.
+ */
+export function groupFocus(sub: Subgraph, centre: string, open: (type: string) => boolean, keep: (id: string) => boolean,
+  name: (g: GroupInfo) => string, max = GROUP_MAX): Subgraph & { groups: GroupInfo[] } {
+  const byId = new Map(sub.nodes.map((n) => [n.id, n]));
+  const groups = new Map<string, { type: string; dir: "OUT" | "IN"; others: Set<string>; edges: Relation[] }>();
+  for (const e of sub.edges) {
+    if (e.from.id !== centre && e.to.id !== centre) continue;
+    const dir = e.from.id === centre ? "OUT" : "IN";
+    const other = dir === "OUT" ? e.to.id : e.from.id;
+    const key = `${e.type}:${dir}`;
+    const g = groups.get(key) ?? { type: e.type, dir, others: new Set<string>(), edges: [] };
+    g.others.add(other);
+    g.edges.push(e);
+    groups.set(key, g);
+  }
+  const hidden = new Set<string>();
+  const hiddenEdges = new Set<string>();
+  const nodes: Entity[] = [];
+  const edges: Relation[] = [];
+  const infos: GroupInfo[] = [];
+  for (const [key, g] of groups) {
+    const folded = [...g.others].filter((id) => !keep(id) && id !== centre);
+    if (open(g.type) || folded.length <= max) continue;
+    const kinds = new Map<Kind, number>();
+    for (const id of folded) {
+      const k = byId.get(id)?.kind;
+      if (k) kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+    const kind = [...kinds].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "ORGANIZATION";
+    const info: GroupInfo = { of: centre, type: g.type, dir: g.dir, count: folded.length, more: sub.truncated, kind };
+    infos.push(info);
+    const id = `group:${centre}:${key}`;
+    for (const o of folded) hidden.add(o);
+    for (const e of g.edges) hiddenEdges.add(e.id);
+    nodes.push({ id, kind, name: name(info), aliases: [], description: null, start: null, end: null, attributes: [], sources: [], brief: true, group: info });
+    edges.push({ id: `${id}:edge`, type: g.type, role: null, start: null, end: null, confidence: null, description: null,
+      from: { id: g.dir === "OUT" ? centre : id }, to: { id: g.dir === "OUT" ? id : centre }, sources: [], brief: true, group: info });
+  }
+  // A folded neighbour stays when it is joined to the entity otherwise too (another type shown whole).
+  for (const e of sub.edges) {
+    if (hiddenEdges.has(e.id)) continue;
+    if (e.from.id === centre) hidden.delete(e.to.id);
+    if (e.to.id === centre) hidden.delete(e.from.id);
+  }
+  return {
+    truncated: false,
+    nodes: [...sub.nodes.filter((n) => !hidden.has(n.id)), ...nodes],
+    edges: [...sub.edges.filter((e) => !hiddenEdges.has(e.id) && !hidden.has(e.from.id) && !hidden.has(e.to.id)), ...edges],
+    groups: infos,
+  };
+}
+
+/** sourcesText is a claim's sources in one CSV field: title, publisher, date, URL; " | " between them. */
+const sourcesText = (sources: Source[]) => sources.map((s) => [s.title, s.publisher, s.published, s.url].filter(Boolean).join(", ")).join(" | ");
+
+/** nodesCSV is the entities on screen, one row each, with their sources. */
+export function nodesCSV(sub: Subgraph): string {
+  return csvRows([["id", "name", "kind", "start", "end", "aliases", "sources"],
+    ...sub.nodes.map((n) => [n.id, n.name, n.kind, n.start ?? "", n.end ?? "", n.aliases.join(" | "), sourcesText(n.sources)])]);
+}
+
+/** edgesCSV is the claims on screen, one row each, with their sources. */
+export function edgesCSV(sub: Subgraph): string {
+  return csvRows([["id", "from", "type", "to", "role", "start", "end", "confidence", "description", "sources"],
+    ...sub.edges.map((e) => [e.id, e.from.id, e.type, e.to.id, e.role ?? "", e.start ?? "", e.end ?? "",
+      e.confidence === null ? "" : String(e.confidence), e.description ?? "", sourcesText(e.sources)])]);
+}
+
+/** xml escapes text for an XML attribute, and drops the characters XML 1.0 cannot hold. */
+function xml(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+
+/**
+ * gexf is the graph on screen as GEXF 1.3, which Gephi opens: each entity
+ * with its kind, dates, sources, colour and position on screen; each claim
+ * with its type, confidence, dates and sources.
+ */
+export function gexf(sub: Subgraph, positions: Record<string, { x: number; y: number }> = {}, date = new Date().toISOString().slice(0, 10)): string {
+  const att = (id: string, v: string | null | undefined) => (v ? `<attvalue for="${id}" value="${xml(v)}"/>` : "");
+  const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+  const ids = new Set(sub.nodes.map((n) => n.id));
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">`,
+    `  <meta lastmodifieddate="${xml(date)}"><creator>Attribution explorer</creator><description>The graph on screen, each claim with its sources</description></meta>`,
+    `  <graph defaultedgetype="directed" mode="static">`,
+    `    <attributes class="node"><attribute id="kind" title="kind" type="string"/><attribute id="start" title="start" type="string"/><attribute id="end" title="end" type="string"/><attribute id="sources" title="sources" type="string"/></attributes>`,
+    `    <attributes class="edge"><attribute id="type" title="type" type="string"/><attribute id="confidence" title="confidence" type="integer"/><attribute id="start" title="start" type="string"/><attribute id="end" title="end" type="string"/><attribute id="sources" title="sources" type="string"/></attributes>`,
+    `    <nodes>`,
+    ...sub.nodes.map((n) => {
+      const [r, g, b] = hex(KIND_STYLE[n.kind].color);
+      const p = positions[n.id];
+      return `      <node id="${xml(n.id)}" label="${xml(n.name)}"><attvalues>${att("kind", n.kind)}${att("start", n.start)}${att("end", n.end)}${att("sources", sourcesText(n.sources))}</attvalues>` +
+        `<viz:color r="${r}" g="${g}" b="${b}"/>${p ? `<viz:position x="${+p.x.toFixed(4)}" y="${+p.y.toFixed(4)}" z="0"/>` : ""}</node>`;
+    }),
+    `    </nodes>`,
+    `    <edges>`,
+    ...sub.edges.filter((e) => ids.has(e.from.id) && ids.has(e.to.id)).map((e) =>
+      `      <edge id="${xml(e.id)}" source="${xml(e.from.id)}" target="${xml(e.to.id)}" label="${xml(e.type)}"><attvalues>${att("type", e.type)}${e.confidence === null ? "" : att("confidence", String(e.confidence))}${att("start", e.start)}${att("end", e.end)}${att("sources", sourcesText(e.sources))}</attvalues></edge>`),
+    `    </edges>`,
+    `  </graph>`,
+    `</gexf>`,
+  ];
+  return lines.join("\n") + "\n";
 }

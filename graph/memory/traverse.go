@@ -369,6 +369,9 @@ func (s *Store) window(q *graph.TimelineQuery, keep func(*timelineEntry) bool, a
 	overlaps := func(t *timelineEntry) bool { return t.lo <= whi && t.hi >= wlo }
 	// Items with an end that begin before the window's year.
 	long := s.pages.long
+	if q.StartsInside {
+		long, ys = nil, wlo // none of them, and every item from the window's first day
+	}
 	if q.After != nil {
 		long = long[sort.Search(len(long), func(i int) bool { return after(&tl[long[i]]) }):]
 	}
@@ -443,7 +446,11 @@ func (s *Store) timelineKey(itemID string) (graph.TimelineKey, bool) {
 
 // timelineFilter is the query's filter on items, but for the window.
 func (s *Store) timelineFilter(q *graph.TimelineQuery) func(*timelineEntry) bool {
+	wlo, _ := q.Window.Bounds()
 	return func(t *timelineEntry) bool {
+		if q.StartsInside && t.lo < wlo {
+			return false
+		}
 		if e := t.e; e != nil {
 			return (len(q.Kinds) == 0 || slices.Contains(q.Kinds, e.Kind)) &&
 				graph.KnownBy(e.known, q.KnownAt) && q.Window.Overlaps(e.Start, e.End)

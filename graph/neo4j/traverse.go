@@ -192,6 +192,13 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) (graph.Time
 	if len(q.Kinds) > 0 {
 		relationWhere += " AND (a.kind IN $kinds OR b.kind IN $kinds)"
 	}
+	if q.StartsInside {
+		// Only what begins inside the window: the seeks start at its first
+		// day, and the seeks of long items (begun before its year) find none.
+		entityWhere += " AND e.lo >= $wlo"
+		relationWhere += " AND r.lo >= $wlo"
+		params["seek"] = max(params["seek"].(int), wlo)
+	}
 	// after is the condition of coming after q.After in timeline order.
 	after := func(first, prec, id string) string { return "true" }
 	if q.After != nil {

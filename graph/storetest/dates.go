@@ -141,3 +141,22 @@ func testTimelinePrecisionOrder(t *testing.T, s graph.Store) {
 	touch, _ := timeline(t, s, graph.TimelineQuery{Entities: []string{"actor-b"}, Window: january})
 	same(t, "an entity touched by a relation", touch, []string{"entity:event-4@2021", "relation:r17@2021-01"})
 }
+
+// testTimelineStartsInside: StartsInside leaves out what only overlaps the
+// window (a year-long item in a window of July; a campaign of 2011 that
+// runs on), keeps the order, counts and pages alike (issue #20).
+func testTimelineStartsInside(t *testing.T, s graph.Store) {
+	d := graph.MustDate
+	july := graph.Window{From: d("2021-07"), To: d("2021-07")}
+	got, p := timeline(t, s, graph.TimelineQuery{Window: july, StartsInside: true})
+	same(t, "July 2021 without the year-long item", []any{got, p.Total}, []any{[]string{"entity:event-2@2021-07", "entity:event-1@2021-07-19"}, 2})
+	got, p = timeline(t, s, graph.TimelineQuery{Window: july, StartsInside: true, Offset: 1, Limit: 1})
+	same(t, "paged", []any{got, p.HasNext}, []any{[]string{"entity:event-1@2021-07-19"}, false})
+	span := graph.Window{From: d("2014-06-01"), To: d("2016")}
+	got, _ = timeline(t, s, graph.TimelineQuery{Window: span, StartsInside: true})
+	same(t, "what began before the window is left out", got, []string{"relation:r13@2015"})
+	got, _ = timeline(t, s, graph.TimelineQuery{Window: graph.Window{From: d("2021")}, StartsInside: true, Entities: []string{"actor-b", "country-f"}})
+	same(t, "items that are or touch, from 2021", got, []string{"entity:event-1@2021-07-19"})
+	all, _ := timeline(t, s, graph.TimelineQuery{StartsInside: true})
+	same(t, "no window: every item", len(all), 11)
+}

@@ -39,6 +39,7 @@ var Cases = []Case{
 	{"Paths", testPaths},
 	{"Timeline", testTimeline},
 	{"TimelinePrecisionOrder", testTimelinePrecisionOrder},
+	{"TimelineStartsInside", testTimelineStartsInside},
 	{"TimelinePages", testTimelinePages},
 	{"ListPages", testListPages},
 	{"Limits", testLimits},
