@@ -291,6 +291,7 @@ func (ex *execution) complete(fp *fieldPlan, t graphql.Type, v any, n *node, idx
 			return nil, e
 		}
 		if out == nil {
+			//lint:ignore ST1005 graphql-go's own words, kept byte for byte (the differential test)
 			msg := fmt.Errorf("Cannot return null for non-nullable field %v.%v.", fp.info.ParentType, fp.info.FieldName)
 			return nil, fieldError(msg, fp, n, idx, false)
 		}
@@ -318,6 +319,7 @@ func (ex *execution) complete(fp *fieldPlan, t graphql.Type, v any, n *node, idx
 			return nil, nil
 		}
 		if t.IsTypeOf != nil && !t.IsTypeOf(graphql.IsTypeOfParams{Value: v, Context: ex.ctx}) {
+			//lint:ignore ST1005 graphql-go's own words, kept byte for byte (the differential test)
 			return nil, fieldError(fmt.Errorf(`Expected value of type "%v" but got: %T.`, t, v), fp, n, idx, false)
 		}
 		sel, err := fp.object.get()
@@ -331,15 +333,18 @@ func (ex *execution) complete(fp *fieldPlan, t graphql.Type, v any, n *node, idx
 		}
 		rt := ex.resolveType(t.(graphql.Abstract), fp, v)
 		if rt == nil {
+			//lint:ignore ST1005 graphql-go's own words, kept byte for byte (the differential test)
 			err := fmt.Errorf(`Abstract type %v must resolve to an Object type at runtime `+
 				`for field %v.%v with value "%v", received "%v".`, t, fp.info.ParentType, fp.info.FieldName, v, rt)
 			return nil, fieldError(err, fp, n, idx, false)
 		}
 		l := fp.byType[rt]
 		if l == nil {
+			//lint:ignore ST1005 graphql-go's own words, kept byte for byte (the differential test)
 			return nil, fieldError(fmt.Errorf(`Runtime Object type "%v" is not a possible type for "%v".`, rt, t), fp, n, idx, false)
 		}
 		if rt.IsTypeOf != nil && !rt.IsTypeOf(graphql.IsTypeOfParams{Value: v, Context: ex.ctx}) {
+			//lint:ignore ST1005 graphql-go's own words, kept byte for byte (the differential test)
 			return nil, fieldError(fmt.Errorf(`Expected value of type "%v" but got: %T.`, rt, v), fp, n, idx, false)
 		}
 		sel, err := l.get()
@@ -348,6 +353,7 @@ func (ex *execution) complete(fp *fieldPlan, t graphql.Type, v any, n *node, idx
 		}
 		return ex.completeObject(sel, v, n, idx)
 	}
+	//lint:ignore ST1005 graphql-go's own words, kept byte for byte (the differential test)
 	return nil, fieldError(fmt.Errorf(`Cannot complete value of unexpected type "%v."`, t), fp, n, idx, false)
 }
 
@@ -445,6 +451,7 @@ func (ex *execution) completeList(fp *fieldPlan, t *graphql.List, v any, parent 
 			if fp.info.ParentType != nil {
 				parentName = fp.info.ParentType.Name()
 			}
+			//lint:ignore ST1005 graphql-go's own words, kept byte for byte (the differential test)
 			return nil, fieldError(fmt.Errorf("User Error: expected iterable, but did not find one for field %v.%v.", parentName, fp.info.FieldName), fp, parent, idx, false)
 		}
 		n = ex.newNode(nil, parent, idx, rv.Len())
