@@ -189,7 +189,7 @@ func (c *compiler) selection(rt *graphql.Object, sets []*ast.SelectionSet, root 
 		if asts[0].Name != nil {
 			name = asts[0].Name.Value
 		}
-		fp := &fieldPlan{key: key, keyJSON: append(appendJSONString(nil, key), ':')}
+		fp := &fieldPlan{key: key, keyJSON: append(AppendJSONString(nil, key), ':')}
 		switch {
 		case root && (name == graphql.SchemaMetaFieldDef.Name || name == graphql.TypeMetaFieldDef.Name):
 			return nil, errNotCompiled // introspection: graphql-go's

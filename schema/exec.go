@@ -570,7 +570,7 @@ func appendSlot(dst []byte, s *slot, limit int) []byte {
 	case *node:
 		return appendNode(dst, v, limit)
 	case string:
-		return appendJSONString(dst, v)
+		return AppendJSONString(dst, v)
 	case bool:
 		return strconv.AppendBool(dst, v)
 	case int:

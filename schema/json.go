@@ -12,11 +12,12 @@ var plain = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// appendJSONString appends s as a JSON string exactly as encoding/json
+// AppendJSONString appends s as a JSON string exactly as encoding/json
 // writes it with HTML escaping on (its default): <, > and & as \u003c,
-// \u003e, \u0026; invalid UTF-8 as \ufffd; U+2028 and U+2029 escaped. (The
-// server's encoder has the same function for graphql-go's maps.)
-func appendJSONString(dst []byte, s string) []byte {
+// \u003e, \u0026; invalid UTF-8 as \ufffd; U+2028 and U+2029 escaped. The
+// compiled executor and the server's encoder of graphql-go's maps both
+// write strings with it.
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
